@@ -1,0 +1,199 @@
+/*
+ * scalesim/model.h -- what a component model sees of the engine.
+ *
+ * A request (ss_req) travels along its class's route. The engine delivers it
+ * to each component in turn by calling that component's `request` handler
+ * after the network hop. The handler owns what happens next: it queues the
+ * request at one of its stations, and when the work is done calls
+ *   ss_sim_forward  -- go on to the next component of the route,
+ *   ss_sim_respond  -- answer from here (a cache hit; or the route ends),
+ *   ss_sim_fail     -- the request fails (rejected, component down).
+ * The answer travels back the same way; each component on the way back whose
+ * ops have a `reply` handler sees it pass (a cache inserts the key there).
+ *
+ * Handlers borrow the request for the duration of the call; the engine owns
+ * requests, model state and events. Everything a model needs for a run hangs
+ * off its state, never off globals, so runs can execute side by side.
+ *
+ * A model is one file in models/ exporting `const ss_model_ops
+ * ss_model_<kind>`; models/models.def lists the kinds.
+ */
+#ifndef SCALESIM_MODEL_H
+#define SCALESIM_MODEL_H
+
+#include <gsl/gsl_rng.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scalesim/dist.h"
+#include "scalesim/hist.h"
+#include "scalesim/param.h"
+#include "scalesim/time.h"
+
+typedef struct ss_sim ss_sim;
+typedef struct ss_station ss_station;
+
+#define SS_ROUTE_MAX 8
+#define SS_CLS_JOB 0xffffu /* cls of internal work: not a user request */
+
+enum {
+    SS_REQ_DEAD = 1u << 0,      /* failed; a pending event still holds it    */
+    SS_REQ_ABANDONED = 1u << 1, /* the client timed out; the answer is moot  */
+    SS_REQ_FAILED = 1u << 2,    /* on its way back as an error               */
+    SS_REQ_HIT = 1u << 3,       /* answered by a cache on the way            */
+};
+
+typedef struct ss_req {
+    struct ss_req *next;        /* intrusive link: a station's queue          */
+    struct ss_req *cprev, *cnext; /* the client's in-flight list (send order)  */
+    uint64_t id;                /* unique in a run (requests are pooled)      */
+    ss_time t_sent;             /* when the client started it (DNS included)  */
+    ss_time t_mark;             /* arrival at the current station             */
+    uint64_t key;               /* 0 .. keys-1, 0 the most popular            */
+    const uint16_t *route;      /* runtime component ids, by position         */
+    void *ctx;                  /* model scratch (a message's broker, ...)    */
+    uint32_t user;              /* user (closed) or client (open)             */
+    uint16_t cls;               /* request class, or SS_CLS_JOB               */
+    uint16_t epoch;             /* station instance epoch at service start    */
+    uint8_t op;                 /* SS_OP_READ or SS_OP_WRITE                  */
+    uint8_t pos;                /* position in the route now                  */
+    uint8_t n_route;
+    uint8_t flags;
+    uint8_t region;             /* the user's region                          */
+    uint8_t dc;                 /* datacenter the client was sent to          */
+    uint8_t fail_why;           /* ss_fail, when failed                       */
+    uint8_t pad;
+    uint16_t inst[SS_ROUTE_MAX]; /* instance chosen at each position          */
+    uint8_t reg[SS_ROUTE_MAX];   /* region of that instance                   */
+    uint32_t aux;               /* model scratch                              */
+} ss_req;
+
+typedef enum ss_fail {
+    SS_FAIL_NONE,
+    SS_FAIL_REJECTED, /* a full queue                                        */
+    SS_FAIL_DOWN,     /* reached a crashed component or datacenter          */
+    SS_FAIL_TIMEOUT,  /* slower than workload.timeout                       */
+    SS_FAIL_KINDS
+} ss_fail;
+
+/* What a model is told about itself when a run starts. */
+typedef struct ss_comp_ctx {
+    const char *name;       /* "app", or "app@eu-west" for a copy          */
+    const char *base_name;  /* "app"                                       */
+    int id;                 /* runtime component id                        */
+    int dc;                 /* datacenter of this copy; -1: spans all      */
+    int region;             /* region of this copy                         */
+    gsl_rng *rng;           /* this component's own stream                 */
+    const void *cfg;        /* the parsed config (ops->cfg_size bytes)     */
+} ss_comp_ctx;
+
+/* A fault as the model receives it, at its start and again at its end. */
+typedef enum ss_fault_action { SS_FAULT_CRASH, SS_FAULT_SLOW, SS_FAULT_OUTAGE } ss_fault_action;
+typedef struct ss_fault_ev {
+    ss_fault_action action;
+    bool begin;             /* false: the fault ends                       */
+    int instance;           /* -1: every instance                          */
+    bool primary;           /* target NAME.primary                         */
+    double factor;          /* slow                                        */
+    int dc;                 /* outage: the datacenter; else -1             */
+} ss_fault_ev;
+
+/* One row of the per-component report (SPEC.md 5.2). Rates are per second
+ * of measured time; NAN marks a figure that does not exist (printed empty). */
+typedef struct ss_comp_row {
+    char instance[32];      /* "all", "0", "s1/r0" ...                     */
+    uint64_t arrivals;
+    double throughput_rps;
+    double util;
+    double mean_queue;
+    double mean_wait_ms;
+    double p95_wait_ms;
+    uint64_t rejected;
+    double hit_ratio;
+} ss_comp_row;
+
+typedef struct ss_comp_report {
+    ss_comp_row all;        /* the aggregate                                */
+    ss_comp_row *rows;      /* per instance, allocated by ss_report_rows   */
+    int n_rows;
+    char extra[512];        /* "key=value;key=value"                        */
+    double billable_instances; /* instances charged by the hour             */
+    double usage_units;     /* per-use quantity (queries, GB, messages)     */
+} ss_comp_report;
+
+ss_comp_row *ss_report_rows(ss_comp_report *out, int n);
+void ss_report_extra(ss_comp_report *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+typedef struct ss_model_ops {
+    const char *kind;
+    const char *summary;        /* one line for `scalesim --kinds`          */
+    const ss_param *params;     /* keys besides kind/placement/pricing      */
+    size_t cfg_size, state_size;
+    unsigned flags;             /* SS_MODEL_*                               */
+    const char *usage_unit;     /* per-use price unit in pricing.yaml       */
+    double usage_scale;         /* usage_units per priced unit              */
+
+    void (*check)(void *cfg, ss_cfgctx *ctx);
+    void (*init)(void *state, ss_sim *sim, const ss_comp_ctx *self);
+    /* Which instance takes req (and the region it is in); NULL: a random
+     * instance of the front station, in this copy's region. */
+    int (*pick)(void *state, ss_sim *sim, const ss_req *req, int *region);
+    void (*request)(void *state, ss_sim *sim, ss_req *req);
+    void (*reply)(void *state, ss_sim *sim, ss_req *req);
+    void (*fault)(void *state, ss_sim *sim, const ss_fault_ev *f);
+    ss_station *(*station)(void *state); /* what a load balancer looks at   */
+    void (*report)(void *state, ss_sim *sim, ss_comp_report *out);
+    void (*destroy)(void *state);
+} ss_model_ops;
+
+enum {
+    SS_MODEL_NO_ROUTE = 1u << 0,  /* never in a route (dns)                 */
+    SS_MODEL_SPANS_DCS = 1u << 1, /* one copy serves every datacenter       */
+    SS_MODEL_FIRST = 1u << 2,     /* must start a route (cdn)               */
+};
+
+/* ---- the engine, as models call it ----------------------------------- */
+
+typedef void (*ss_event_fn)(void *obj, ss_sim *sim, void *ptr, uint32_t code);
+
+/* Registers an event handler; the id is what ss_sim_schedule takes. */
+int ss_sim_handler(ss_sim *sim, ss_event_fn fn, void *obj);
+void ss_sim_schedule(ss_sim *sim, ss_time delay, int handler, uint32_t code, void *ptr);
+
+ss_time ss_sim_now(const ss_sim *sim);
+/* True once the warm-up is over: statistics count from then on. */
+bool ss_sim_measuring(const ss_sim *sim);
+ss_time ss_sim_measure_start(const ss_sim *sim);
+/* Seconds of measured time so far (the window, at report time). */
+double ss_sim_window_s(const ss_sim *sim);
+
+void ss_sim_forward(ss_sim *sim, ss_req *req);
+void ss_sim_forward_to(ss_sim *sim, ss_req *req, int instance);
+void ss_sim_respond(ss_sim *sim, ss_req *req);
+void ss_sim_fail(ss_sim *sim, ss_req *req, ss_fail why);
+
+/* The model state of the component at route position req->pos + 1, and its
+ * ops; NULL at the end of the route. For load balancers. */
+const ss_model_ops *ss_sim_next(ss_sim *sim, const ss_req *req, void **state);
+
+/* Internal work (a replication apply, a queued message): a request object
+ * with cls SS_CLS_JOB that never reaches a client. Free with ss_sim_job_free. */
+ss_req *ss_sim_job_new(ss_sim *sim);
+void ss_sim_job_free(ss_sim *sim, ss_req *job);
+
+/* One-way latency between two regions (network.hop within one region). */
+ss_time ss_sim_latency(ss_sim *sim, int from_region, int to_region);
+int ss_sim_regions(const ss_sim *sim);
+const char *ss_sim_region_name(const ss_sim *sim, int region);
+/* Keys in the workload (for range partitioning). */
+uint64_t ss_sim_keys(const ss_sim *sim);
+/* Time a datacenter's outage began, or -1 when it is up. */
+bool ss_sim_dc_up(const ss_sim *sim, int dc);
+int ss_sim_dcs(const ss_sim *sim);
+int ss_sim_dc_region(const ss_sim *sim, int dc);
+/* Mean size in bytes of a request class (its `size`), 0 when unset. */
+double ss_sim_class_size(const ss_sim *sim, int cls);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * scalesim/param.h -- scenario keys a component kind accepts, as a table.
+ *
+ * A model lists its keys in an array of ss_param ending with {0}; the loader
+ * checks every key a scenario writes against it (unknown keys are errors with
+ * a "did you mean"), parses each value by its type into the model's config
+ * struct at `offset`, applies defaults, and checks the range flags. The same
+ * table prints `scalesim --kinds`, so the documentation cannot drift from
+ * what is accepted. Cross-field rules go in the model's `check` callback,
+ * which reports through ss_cfg_error so errors point at the right line.
+ *
+ * Defaults are written as scenario text and parsed by the same code, so
+ * "1" is a count, "5s" a duration, "-1" means unset for SS_P_INT/COUNT.
+ */
+#ifndef SCALESIM_PARAM_H
+#define SCALESIM_PARAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum ss_ptype {
+    SS_P_INT,      /* int: a whole count ("8", "1k")                   */
+    SS_P_COUNT,    /* int64_t: a whole count up to 1e15 ("1M")          */
+    SS_P_NUMBER,   /* double                                            */
+    SS_P_PROB,     /* double in [0, 1]                                  */
+    SS_P_DURATION, /* ss_time (ns) from "250ms"                         */
+    SS_P_DIST,     /* ss_dist                                           */
+    SS_P_OPDIST,   /* ss_opdist: one dist, or {read: d, write: d}       */
+    SS_P_RATE,     /* double per second from "3000/s"                   */
+    SS_P_SIZE,     /* double bytes from "200KB"                         */
+    SS_P_MONEY,    /* double US dollars                                 */
+    SS_P_BOOL,     /* bool                                              */
+    SS_P_ENUM,     /* int: index into `choices`                         */
+    SS_P_STRING,   /* char *, owned by the scenario                     */
+    SS_P_STRLIST,  /* ss_strlist                                        */
+    SS_P_STRUCT,   /* a nested mapping described by `sub`               */
+} ss_ptype;
+
+enum {
+    SS_PF_REQUIRED = 1u << 0, /* must be given (no default)                */
+    SS_PF_POSITIVE = 1u << 1, /* numbers and durations: > 0                */
+    SS_PF_NONNEG = 1u << 2,   /* numbers and durations: >= 0               */
+};
+
+typedef struct ss_param {
+    const char *name;
+    ss_ptype type;
+    size_t offset;
+    unsigned flags;
+    const char *def;                /* default, as scenario text         */
+    const char *const *choices;     /* SS_P_ENUM: NULL-terminated        */
+    const struct ss_param *sub;     /* SS_P_STRUCT                       */
+    const char *help;               /* one line for `scalesim --kinds`   */
+} ss_param;
+
+typedef struct ss_strlist {
+    char **items;
+    int n;
+} ss_strlist;
+
+/* What a model's check callback may do: look at what was written and
+ * report errors at the line of a key. */
+typedef struct ss_cfgctx ss_cfgctx;
+bool ss_cfg_given(const ss_cfgctx *ctx, const char *key);
+void ss_cfg_error(ss_cfgctx *ctx, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The dotted path of the component being checked ("components.app"). */
+const char *ss_cfg_path(const ss_cfgctx *ctx);
+/* The index of a region named in the scenario, or -1. */
+int ss_cfg_region(const ss_cfgctx *ctx, const char *name);
+/* How many keys the workload draws from. */
+uint64_t ss_cfg_keys(const ss_cfgctx *ctx);
+
+#endif

@@ -1,0 +1,325 @@
+/*
+ * sim/client.c -- where requests come from and where their answers land.
+ *
+ * Closed model: each of `users` users thinks (think_time), sends one
+ * request, waits for its answer or for the timeout, and thinks again.
+ * Open model: Poisson arrivals at `rate`, or at a piecewise-linear rate
+ * `profile` by thinning (Lewis and Shedler): candidates at the peak rate,
+ * each kept with probability rate(t) / peak. Open arrivals are spread
+ * uniformly over `clients` clients, each with its own DNS cache.
+ *
+ * Timeouts cost no event per request: the timeout is the same for every
+ * request, so deadlines expire in send order. Requests in flight sit in one
+ * list in send order; a single pending event fires at the oldest deadline,
+ * times out what has expired, and re-arms for the new oldest. An answer
+ * unlinks its request in O(1). A timed-out request goes on inside the
+ * system (it still costs work there); its answer, when it comes, is dropped.
+ *
+ * Statistics: a request is counted as offered when it is sent after the
+ * warm-up, and as answered or failed when that happens after the warm-up.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "scalesim/mem.h"
+#include "scalesim/rng.h"
+#include "sim_assert.h"
+#include "sim_internal.h"
+
+#define SLAB_REQS 4096
+
+ss_req *ss_sim_req_alloc(ss_sim *sim)
+{
+    if (!sim->free_reqs) {
+        ss_req_slab *s = ss_malloc(sizeof *s + SLAB_REQS * sizeof(ss_req));
+        s->next = sim->slabs;
+        sim->slabs = s;
+        for (int i = SLAB_REQS - 1; i >= 0; i--) {
+            s->reqs[i].next = sim->free_reqs;
+            sim->free_reqs = &s->reqs[i];
+        }
+    }
+    ss_req *r = sim->free_reqs;
+    sim->free_reqs = r->next;
+    memset(r, 0, sizeof *r);
+    r->id = ++sim->next_req_id;
+    r->pos = UINT8_MAX;
+    return r;
+}
+
+void ss_sim_req_release(ss_sim *sim, ss_req *req)
+{
+    req->next = sim->free_reqs;
+    sim->free_reqs = req;
+}
+
+/* ---- in-flight list and timeouts ------------------------------------------ */
+
+void ss_client_account_inflight(ss_sim *sim)
+{
+    if (sim->now > sim->t_measure) {
+        ss_time from = sim->inflight_t_last > sim->t_measure ? sim->inflight_t_last
+                                                             : sim->t_measure;
+        sim->inflight_area += (double)sim->n_inflight * (double)(sim->now - from);
+    }
+    sim->inflight_t_last = sim->now;
+}
+
+static void link_inflight(ss_sim *sim, ss_req *r)
+{
+    ss_client_account_inflight(sim);
+    sim->n_inflight++;
+    r->cnext = NULL;
+    r->cprev = sim->inflight_tail;
+    if (sim->inflight_tail)
+        sim->inflight_tail->cnext = r;
+    else
+        sim->inflight_head = r;
+    sim->inflight_tail = r;
+    if (sim->sc->wl.timeout > 0 && !sim->timeout_armed) {
+        sim->timeout_armed = true;
+        ss_sim_schedule(sim, r->t_sent + sim->sc->wl.timeout - sim->now, sim->h_timeout, 0, NULL);
+    }
+}
+
+static void unlink_inflight(ss_sim *sim, ss_req *r)
+{
+    ss_client_account_inflight(sim);
+    sim->n_inflight--;
+    if (r->cprev)
+        r->cprev->cnext = r->cnext;
+    else
+        sim->inflight_head = r->cnext;
+    if (r->cnext)
+        r->cnext->cprev = r->cprev;
+    else
+        sim->inflight_tail = r->cprev;
+    r->cprev = r->cnext = NULL;
+}
+
+static void think(ss_sim *sim, uint32_t user)
+{
+    ss_time t = ss_dist_sample_ns(&sim->sc->wl.think, sim->rng_wl);
+    ss_sim_schedule(sim, t, sim->h_think, user, NULL);
+}
+
+static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
+{
+    if (sim->now >= sim->t_measure && r->cls != SS_CLS_JOB) {
+        sim->cres[r->cls].failed++;
+        sim->fail_why[why]++;
+    }
+}
+
+static void on_timeout(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    ss_time timeout = sim->sc->wl.timeout;
+    sim->timeout_armed = false;
+    while (sim->inflight_head && sim->inflight_head->t_sent + timeout <= sim->now) {
+        ss_req *r = sim->inflight_head;
+        unlink_inflight(sim, r);
+        r->flags |= SS_REQ_ABANDONED;
+        count_failure(sim, r, SS_FAIL_TIMEOUT);
+        if (sim->sc->wl.closed)
+            think(sim, r->user);
+    }
+    if (sim->inflight_head) {
+        sim->timeout_armed = true;
+        ss_sim_schedule(sim, sim->inflight_head->t_sent + timeout - sim->now, sim->h_timeout, 0,
+                        NULL);
+    }
+}
+
+/* ---- sending ---------------------------------------------------------------- */
+
+static int nearest_dc(ss_sim *sim, int region)
+{
+    const ss_scenario *sc = sim->sc;
+    int best = -1;
+    ss_time best_lat = SS_TIME_NEVER;
+    for (int d = 0; d < sc->n_dcs; d++) {
+        if (!sim->dc_up[d])
+            continue;
+        int r = sc->dcs[d].region;
+        ss_time lat = r == region ? 0 : sim->lat_ns[region][r];
+        if (lat < best_lat) {
+            best_lat = lat;
+            best = d;
+        }
+    }
+    return best >= 0 ? best : 0;
+}
+
+static void send_from(ss_sim *sim, uint32_t client)
+{
+    const ss_workload *wl = &sim->sc->wl;
+    ss_client *c = &sim->clients[client];
+    ss_req *r = ss_sim_req_alloc(sim);
+    int k = sim->class_pick ? (int)gsl_ran_discrete(sim->rng_wl, sim->class_pick) : 0;
+    const ss_class *cl = &wl->classes[k];
+    r->t_sent = sim->now;
+    r->user = client;
+    r->cls = (uint16_t)k;
+    r->op = (uint8_t)cl->op;
+    r->key = ss_keygen_draw(&sim->cls[k].keys, sim->rng_wl);
+    r->region = c->region;
+    if (sim->dns < 0)
+        c->dc = (uint8_t)nearest_dc(sim, c->region);
+    r->dc = c->dc;
+    r->n_route = (uint8_t)cl->n_route;
+    r->route = sim->routes + ((size_t)k * sim->sc->n_dcs + r->dc) * SS_ROUTE_MAX;
+    if (sim->now >= sim->t_measure)
+        sim->cres[k].sent++;
+    link_inflight(sim, r);
+    ss_sim_send(sim, r);
+}
+
+static void on_think(void *obj, ss_sim *sim, void *ptr, uint32_t user)
+{
+    send_from(sim, user);
+}
+
+static double profile_rate(const ss_workload *wl, ss_time t)
+{
+    const ss_profile_point *p = wl->profile;
+    int n = wl->n_profile;
+    if (t <= p[0].t)
+        return p[0].rate_per_s;
+    for (int i = 1; i < n; i++)
+        if (t <= p[i].t) {
+            double span = (double)(p[i].t - p[i - 1].t);
+            double f = span > 0 ? (double)(t - p[i - 1].t) / span : 1;
+            return p[i - 1].rate_per_s + f * (p[i].rate_per_s - p[i - 1].rate_per_s);
+        }
+    return p[n - 1].rate_per_s;
+}
+
+/* The time of the next arrival after now, or -1 when there is none. */
+static ss_time next_arrival(ss_sim *sim)
+{
+    const ss_workload *wl = &sim->sc->wl;
+    if (wl->n_profile == 0)
+        return sim->now + ss_time_from_s(gsl_ran_exponential(sim->rng_wl, 1.0 / wl->rate_per_s));
+    ss_time t = sim->now;
+    for (;;) {
+        t += ss_time_from_s(gsl_ran_exponential(sim->rng_wl, 1.0 / sim->peak_rate));
+        if (t >= sim->t_end)
+            return -1;
+        if (gsl_rng_uniform(sim->rng_wl) * sim->peak_rate < profile_rate(wl, t))
+            return t;
+    }
+}
+
+static void on_arrival(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    uint32_t client = sim->n_clients == 1
+                          ? 0
+                          : (uint32_t)gsl_rng_uniform_int(sim->rng_wl,
+                                                          (unsigned long)sim->n_clients);
+    ss_time next = next_arrival(sim);
+    if (next >= 0)
+        ss_sim_schedule(sim, next - sim->now, sim->h_arrival, 0, NULL);
+    send_from(sim, client);
+}
+
+/* ---- answers ------------------------------------------------------------------ */
+
+void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    ss_req *r = ptr;
+    if (r->flags & SS_REQ_ABANDONED) {
+        ss_sim_req_release(sim, r);
+        return;
+    }
+    unlink_inflight(sim, r);
+    if (r->flags & SS_REQ_FAILED) {
+        count_failure(sim, r, (ss_fail)r->fail_why);
+    } else if (sim->now >= sim->t_measure) {
+        ss_class_result *cr = &sim->cres[r->cls];
+        cr->ok++;
+        ss_hist_add(&cr->lat, sim->now - r->t_sent);
+    }
+    uint32_t user = r->user;
+    ss_sim_req_release(sim, r);
+    if (sim->sc->wl.closed)
+        think(sim, user);
+}
+
+/* ---- set up ---------------------------------------------------------------- */
+
+void ss_client_init(ss_sim *sim)
+{
+    const ss_scenario *sc = sim->sc;
+    const ss_workload *wl = &sc->wl;
+    sim->rng_wl = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "workload", 0));
+    sim->h_think = ss_sim_handler(sim, on_think, NULL);
+    sim->h_arrival = ss_sim_handler(sim, on_arrival, NULL);
+    sim->h_timeout = ss_sim_handler(sim, on_timeout, NULL);
+    if (wl->n_classes > 1) {
+        double w[SS_MAX_CLASSES];
+        for (int k = 0; k < wl->n_classes; k++)
+            w[k] = wl->classes[k].weight;
+        sim->class_pick = gsl_ran_discrete_preproc((size_t)wl->n_classes, w);
+    }
+    sim->cls = ss_calloc((size_t)wl->n_classes, sizeof *sim->cls);
+    sim->cres = ss_calloc((size_t)wl->n_classes, sizeof *sim->cres);
+    for (int k = 0; k < wl->n_classes; k++) {
+        const ss_class *cl = &wl->classes[k];
+        ss_keygen_init(&sim->cls[k].keys, cl->own_keys ? &cl->keys : &wl->keys);
+        sim->cres[k].name = cl->name;
+        ss_hist_init(&sim->cres[k].lat);
+    }
+    if (wl->n_regions > 1)
+        sim->region_pick = gsl_ran_discrete_preproc((size_t)wl->n_regions, wl->region_weight);
+    sim->n_clients = wl->closed ? wl->users : wl->clients;
+    sim->clients = ss_calloc((size_t)sim->n_clients, sizeof *sim->clients);
+    /* A separate stream places clients, so the regions do not shift the
+     * stream requests draw from. */
+    gsl_rng *place = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "clients", 0));
+    for (int64_t i = 0; i < sim->n_clients; i++) {
+        int ri = sim->region_pick ? (int)gsl_ran_discrete(place, sim->region_pick) : 0;
+        sim->clients[i].region = (uint8_t)wl->region[ri];
+        sim->clients[i].dns_until = -1;
+        sim->clients[i].dc = (uint8_t)nearest_dc(sim, wl->region[ri]);
+    }
+    ss_rng_free(place);
+    if (!wl->closed && wl->n_profile > 0)
+        for (int i = 0; i < wl->n_profile; i++)
+            if (wl->profile[i].rate_per_s > sim->peak_rate)
+                sim->peak_rate = wl->profile[i].rate_per_s;
+}
+
+void ss_client_start(ss_sim *sim)
+{
+    const ss_workload *wl = &sim->sc->wl;
+    if (wl->closed) {
+        for (int64_t u = 0; u < sim->n_clients; u++)
+            think(sim, (uint32_t)u);
+        return;
+    }
+    sim->now = 0;
+    ss_time first = next_arrival(sim);
+    if (first >= 0)
+        ss_sim_schedule(sim, first, sim->h_arrival, 0, NULL);
+}
+
+void ss_client_release(ss_sim *sim)
+{
+    ss_req_slab *s = sim->slabs;
+    while (s) {
+        ss_req_slab *next = s->next;
+        ss_free(s);
+        s = next;
+    }
+    if (sim->cres)
+        for (int k = 0; k < sim->sc->wl.n_classes; k++)
+            ss_hist_release(&sim->cres[k].lat);
+    ss_free(sim->cres);
+    ss_free(sim->cls);
+    ss_free(sim->clients);
+    if (sim->class_pick)
+        gsl_ran_discrete_free(sim->class_pick);
+    if (sim->region_pick)
+        gsl_ran_discrete_free(sim->region_pick);
+    ss_rng_free(sim->rng_wl);
+}

@@ -1,0 +1,363 @@
+/*
+ * sim/output.c -- the report formats of SPEC.md section 5.
+ */
+#include "output.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "scalesim/mem.h"
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+/* Quotes a field when it holds a comma, a quote or a newline (RFC 4180). */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\n\r")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_num(FILE *f, double v, int decimals)
+{
+    if (isfinite(v))
+        fprintf(f, "%.*f", decimals, v);
+}
+
+void ss_out_csv(FILE *f, const ss_report *r)
+{
+    for (int s = 0; s < r->n_sweep; s++) {
+        csv_field(f, r->sweep_names[s]);
+        fputc(',', f);
+    }
+    fputs("scenario,stage,replication,seed,users", f);
+    for (int k = 0; k < SS_FIGS; k++) {
+        if (k == SS_FIG_BOTTLENECK_UTIL)
+            fputs(",bottleneck", f);
+        fprintf(f, ",%s", ss_fig_name(k));
+        if (r->with_ci)
+            fprintf(f, ",%s_ci95", ss_fig_name(k));
+    }
+    fputc('\n', f);
+    for (int i = 0; i < r->n_rows; i++) {
+        const ss_row *row = &r->rows[i];
+        const ss_result *res = row->res;
+        for (int s = 0; s < r->n_sweep; s++) {
+            csv_field(f, row->sweep_vals[s]);
+            fputc(',', f);
+        }
+        csv_field(f, res->scenario);
+        fputc(',', f);
+        if (res->stage >= 0)
+            fprintf(f, "%d", res->stage);
+        fputc(',', f);
+        /* With aggregated replications the replication column is empty. */
+        if (row->n_reps == 1)
+            fprintf(f, "%u", res->replication);
+        fprintf(f, ",%llu,", (unsigned long long)res->seed);
+        if (res->users >= 0)
+            fprintf(f, "%lld", (long long)res->users);
+        for (int k = 0; k < SS_FIGS; k++) {
+            if (k == SS_FIG_BOTTLENECK_UTIL) {
+                fputc(',', f);
+                csv_field(f, row->bottleneck);
+            }
+            fputc(',', f);
+            csv_num(f, row->fig[k], ss_fig_decimals(k));
+            if (r->with_ci) {
+                fputc(',', f);
+                csv_num(f, row->ci95[k], ss_fig_decimals(k));
+            }
+        }
+        fputc('\n', f);
+    }
+}
+
+void ss_out_components(FILE *f, const ss_report *r)
+{
+    for (int s = 0; s < r->n_sweep; s++) {
+        csv_field(f, r->sweep_names[s]);
+        fputc(',', f);
+    }
+    fputs("scenario,component,kind,instance,arrivals,throughput_rps,util,mean_queue,"
+          "mean_wait_ms,p95_wait_ms,rejected,hit_ratio,extra\n", f);
+    for (int i = 0; i < r->n_rows; i++) {
+        const ss_result *res = r->rows[i].res;
+        for (int c = 0; c < res->n_comps; c++) {
+            const ss_comp_result *cr = &res->comps[c];
+            for (int k = -1; k < cr->rep.n_rows; k++) {
+                const ss_comp_row *row = k < 0 ? &cr->rep.all : &cr->rep.rows[k];
+                for (int s = 0; s < r->n_sweep; s++) {
+                    csv_field(f, r->rows[i].sweep_vals[s]);
+                    fputc(',', f);
+                }
+                csv_field(f, res->scenario);
+                fputc(',', f);
+                csv_field(f, cr->name);
+                fprintf(f, ",%s,", cr->kind);
+                csv_field(f, row->instance);
+                fprintf(f, ",%llu,", (unsigned long long)row->arrivals);
+                csv_num(f, row->throughput_rps, 2);
+                fputc(',', f);
+                csv_num(f, row->util, 4);
+                fputc(',', f);
+                csv_num(f, row->mean_queue, 3);
+                fputc(',', f);
+                csv_num(f, row->mean_wait_ms, 3);
+                fputc(',', f);
+                csv_num(f, row->p95_wait_ms, 3);
+                fprintf(f, ",%llu,", (unsigned long long)row->rejected);
+                csv_num(f, row->hit_ratio, 4);
+                fputc(',', f);
+                if (k < 0)
+                    csv_field(f, cr->rep.extra);
+                fputc('\n', f);
+            }
+        }
+    }
+}
+
+/* ---- table ------------------------------------------------------------------- */
+
+static void cell_num(char *buf, size_t n, double v, int decimals)
+{
+    if (isfinite(v))
+        snprintf(buf, n, "%.*f", decimals, v);
+    else
+        snprintf(buf, n, "-");
+}
+
+void ss_out_table(FILE *f, const ss_report *r)
+{
+    enum { COLS = 13 };
+    static const char *const head[COLS] = {"scenario", "stage",  "users", "offered/s", "ok/s",
+                                           "mean ms",  "p50 ms", "p95 ms", "p99 ms", "errors",
+                                           "$/month",  "bottleneck", "util"};
+    int n_cols = COLS + r->n_sweep;
+    int n_lines = r->n_rows + 1;
+    char ***cells = ss_calloc((size_t)n_lines, sizeof *cells);
+    for (int l = 0; l < n_lines; l++)
+        cells[l] = ss_calloc((size_t)n_cols, sizeof **cells);
+    for (int s = 0; s < r->n_sweep; s++)
+        cells[0][s] = ss_strdup(r->sweep_names[s]);
+    for (int c = 0; c < COLS; c++)
+        cells[0][r->n_sweep + c] = ss_strdup(head[c]);
+    for (int i = 0; i < r->n_rows; i++) {
+        const ss_row *row = &r->rows[i];
+        const ss_result *res = row->res;
+        char **L = cells[i + 1];
+        char b[64];
+        for (int s = 0; s < r->n_sweep; s++)
+            L[s] = ss_strdup(row->sweep_vals[s]);
+        int c = r->n_sweep;
+        L[c++] = ss_strdup(res->scenario);
+        snprintf(b, sizeof b, res->stage >= 0 ? "%d" : "-", res->stage);
+        L[c++] = ss_strdup(b);
+        snprintf(b, sizeof b, res->users >= 0 ? "%lld" : "open", (long long)res->users);
+        L[c++] = ss_strdup(b);
+        static const ss_fig figs[] = {SS_FIG_OFFERED_RPS, SS_FIG_THROUGHPUT_RPS, SS_FIG_MEAN_MS,
+                                      SS_FIG_P50_MS, SS_FIG_P95_MS, SS_FIG_P99_MS};
+        for (size_t k = 0; k < sizeof figs / sizeof figs[0]; k++) {
+            int dec = figs[k] <= SS_FIG_THROUGHPUT_RPS ? 1 : 2;
+            double v = row->fig[figs[k]], ci = row->ci95[figs[k]];
+            if (isfinite(ci) && isfinite(v))
+                snprintf(b, sizeof b, "%.*f±%.*f", dec, v, dec, ci);
+            else
+                cell_num(b, sizeof b, v, dec);
+            L[c++] = ss_strdup(b);
+        }
+        double e = row->fig[SS_FIG_ERROR_RATE];
+        if (isfinite(e))
+            snprintf(b, sizeof b, "%.2f%%", e * 100);
+        else
+            snprintf(b, sizeof b, "-");
+        L[c++] = ss_strdup(b);
+        cell_num(b, sizeof b, row->fig[SS_FIG_COST_MONTH], 0);
+        L[c++] = ss_strdup(b);
+        L[c++] = ss_strdup(row->bottleneck[0] ? row->bottleneck : "-");
+        double u = row->fig[SS_FIG_BOTTLENECK_UTIL];
+        if (isfinite(u))
+            snprintf(b, sizeof b, "%.0f%%", u * 100);
+        else
+            snprintf(b, sizeof b, "-");
+        L[c++] = ss_strdup(b);
+    }
+    /* Column widths in characters (the ± sign is two bytes, one column). */
+    int *w = ss_calloc((size_t)n_cols, sizeof *w);
+    for (int l = 0; l < n_lines; l++)
+        for (int c = 0; c < n_cols; c++) {
+            int len = 0;
+            for (const unsigned char *p = (const unsigned char *)cells[l][c]; *p; p++)
+                len += (*p & 0xc0) != 0x80;
+            if (len > w[c])
+                w[c] = len;
+        }
+    for (int l = 0; l < n_lines; l++) {
+        for (int c = 0; c < n_cols; c++) {
+            const char *s = cells[l][c];
+            int len = 0;
+            for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+                len += (*p & 0xc0) != 0x80;
+            bool left = c - r->n_sweep == 0 || c - r->n_sweep == 11;
+            if (c)
+                fputs("  ", f);
+            if (!left)
+                fprintf(f, "%*s", w[c] - len, "");
+            fputs(s, f);
+            if (left && c + 1 < n_cols)
+                fprintf(f, "%*s", w[c] - len, "");
+        }
+        fputc('\n', f);
+    }
+    for (int l = 0; l < n_lines; l++) {
+        for (int c = 0; c < n_cols; c++)
+            ss_free(cells[l][c]);
+        ss_free(cells[l]);
+    }
+    ss_free(cells);
+    ss_free(w);
+}
+
+/* ---- JSON ---------------------------------------------------------------------- */
+
+static void json_num(cJSON *o, const char *name, double v)
+{
+    if (isfinite(v))
+        cJSON_AddNumberToObject(o, name, v);
+    else
+        cJSON_AddNullToObject(o, name);
+}
+
+/* Rounds to the decimals the CSV prints, so JSON and CSV agree and the
+ * output does not carry 17 digits of simulation noise. */
+static double round_to(double v, int decimals)
+{
+    if (!isfinite(v))
+        return v;
+    double p = pow(10, decimals);
+    return round(v * p) / p;
+}
+
+static cJSON *row_json(const ss_report *r, const ss_row *row)
+{
+    const ss_result *res = row->res;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "scenario", res->scenario);
+    if (res->stage >= 0)
+        cJSON_AddNumberToObject(o, "stage", res->stage);
+    else
+        cJSON_AddNullToObject(o, "stage");
+    if (r->n_sweep) {
+        cJSON *sw = cJSON_AddObjectToObject(o, "sweep");
+        for (int s = 0; s < r->n_sweep; s++)
+            cJSON_AddStringToObject(sw, r->sweep_names[s], row->sweep_vals[s]);
+    }
+    if (row->n_reps == 1)
+        cJSON_AddNumberToObject(o, "replication", res->replication);
+    else
+        cJSON_AddNumberToObject(o, "replications", row->n_reps);
+    cJSON_AddNumberToObject(o, "seed", (double)res->seed);
+    if (res->users >= 0)
+        cJSON_AddNumberToObject(o, "users", (double)res->users);
+    else
+        cJSON_AddNullToObject(o, "users");
+    cJSON_AddNumberToObject(o, "measured_s", round_to(res->window_s, 3));
+    cJSON *sum = cJSON_AddObjectToObject(o, "summary");
+    for (int k = 0; k < SS_FIGS; k++) {
+        json_num(sum, ss_fig_name(k), round_to(row->fig[k], ss_fig_decimals(k)));
+        if (r->with_ci) {
+            char name[64];
+            snprintf(name, sizeof name, "%s_ci95", ss_fig_name(k));
+            json_num(sum, name, round_to(row->ci95[k], ss_fig_decimals(k)));
+        }
+    }
+    cJSON_AddStringToObject(sum, "bottleneck", row->bottleneck);
+    cJSON *req = cJSON_AddObjectToObject(o, "requests");
+    cJSON_AddNumberToObject(req, "sent", (double)res->sent);
+    cJSON_AddNumberToObject(req, "ok", (double)res->ok);
+    cJSON_AddNumberToObject(req, "failed", (double)res->failed);
+    cJSON_AddNumberToObject(req, "rejected", (double)res->fail_why[SS_FAIL_REJECTED]);
+    cJSON_AddNumberToObject(req, "down", (double)res->fail_why[SS_FAIL_DOWN]);
+    cJSON_AddNumberToObject(req, "timeout", (double)res->fail_why[SS_FAIL_TIMEOUT]);
+    json_num(req, "mean_in_flight", round_to(res->mean_in_flight, 3));
+    cJSON *classes = cJSON_AddArrayToObject(o, "classes");
+    for (int k = 0; k < res->n_classes; k++) {
+        const ss_class_result *cr = &res->classes[k];
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "name", cr->name);
+        cJSON_AddNumberToObject(c, "sent", (double)cr->sent);
+        cJSON_AddNumberToObject(c, "ok", (double)cr->ok);
+        cJSON_AddNumberToObject(c, "failed", (double)cr->failed);
+        double v;
+        json_num(c, "mean_ms", ss_hist_mean(&cr->lat, &v) ? round_to(v * 1e-6, 3) : NAN);
+        static const struct { const char *name; double q; } qs[] = {
+            {"p50_ms", 0.5}, {"p95_ms", 0.95}, {"p99_ms", 0.99}};
+        for (int i = 0; i < 3; i++)
+            json_num(c, qs[i].name,
+                     ss_hist_quantile(&cr->lat, qs[i].q, &v) ? round_to(v * 1e-6, 3) : NAN);
+        cJSON_AddItemToArray(classes, c);
+    }
+    cJSON *comps = cJSON_AddArrayToObject(o, "components");
+    cJSON *cost = cJSON_AddObjectToObject(o, "cost_month_usd");
+    for (int i = 0; i < res->n_comps; i++) {
+        const ss_comp_result *cr = &res->comps[i];
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "name", cr->name);
+        cJSON_AddStringToObject(c, "kind", cr->kind);
+        const ss_comp_row *a = &cr->rep.all;
+        cJSON_AddNumberToObject(c, "arrivals", (double)a->arrivals);
+        json_num(c, "throughput_rps", round_to(a->throughput_rps, 2));
+        json_num(c, "util", round_to(a->util, 4));
+        json_num(c, "mean_queue", round_to(a->mean_queue, 3));
+        json_num(c, "mean_wait_ms", round_to(a->mean_wait_ms, 3));
+        json_num(c, "p95_wait_ms", round_to(a->p95_wait_ms, 3));
+        cJSON_AddNumberToObject(c, "rejected", (double)a->rejected);
+        json_num(c, "hit_ratio", round_to(a->hit_ratio, 4));
+        /* extra: "k=v;k=v" as an object, numbers where they parse */
+        cJSON *ex = cJSON_AddObjectToObject(c, "extra");
+        char *copy = ss_strdup(cr->rep.extra), *save = NULL;
+        for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+            char *eq = strchr(kv, '=');
+            if (!eq)
+                continue;
+            *eq = '\0';
+            char *end;
+            double v = strtod(eq + 1, &end);
+            if (*end == '\0' && end != eq + 1 && isfinite(v))
+                cJSON_AddNumberToObject(ex, kv, v);
+            else
+                cJSON_AddStringToObject(ex, kv, eq + 1);
+        }
+        ss_free(copy);
+        json_num(c, "cost_month_usd", round_to(cr->cost_month, 2));
+        json_num(cost, cr->name, round_to(cr->cost_month, 2));
+        cJSON_AddItemToArray(comps, c);
+    }
+    json_num(cost, "total", round_to(row->fig[SS_FIG_COST_MONTH], 2));
+    return o;
+}
+
+void ss_out_json(FILE *f, const ss_report *r)
+{
+    cJSON *runs = cJSON_CreateArray();
+    for (int i = 0; i < r->n_rows; i++)
+        cJSON_AddItemToArray(runs, row_json(r, &r->rows[i]));
+    char *text = cJSON_Print(runs);
+    if (text) {
+        fputs(text, f);
+        fputc('\n', f);
+        cJSON_free(text);
+    }
+    cJSON_Delete(runs);
+}

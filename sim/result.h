@@ -1,0 +1,75 @@
+/*
+ * sim/result.h -- what a run measured, for the report writers.
+ *
+ * The summary figures (SPEC.md 5.1) are kept in one array indexed by
+ * ss_fig, described once by SS_FIG_MAP, so replications aggregate them and
+ * the CSV/JSON/table writers print them without a line per figure.
+ * A figure that does not exist (P95 of no requests) is NAN and printed
+ * empty (CSV), null (JSON) or "-" (table).
+ */
+#ifndef SS_RESULT_H
+#define SS_RESULT_H
+
+#include <stdint.h>
+
+#include "scalesim/hist.h"
+#include "scalesim/model.h"
+#include "scalesim/scalesim.h"
+
+/* name, decimals printed */
+#define SS_FIG_MAP(XX)            \
+    XX(OFFERED_RPS, "offered_rps", 2)       \
+    XX(THROUGHPUT_RPS, "throughput_rps", 2) \
+    XX(MEAN_MS, "mean_ms", 3)               \
+    XX(P50_MS, "p50_ms", 3)                 \
+    XX(P95_MS, "p95_ms", 3)                 \
+    XX(P99_MS, "p99_ms", 3)                 \
+    XX(ERROR_RATE, "error_rate", 6)         \
+    XX(COST_MONTH, "cost_month_usd", 2)     \
+    XX(COST_PER_MILLION, "cost_per_million_usd", 4) \
+    XX(BOTTLENECK_UTIL, "bottleneck_util", 4)
+
+typedef enum ss_fig {
+#define XX(id, name, dec) SS_FIG_##id,
+    SS_FIG_MAP(XX)
+#undef XX
+    SS_FIGS
+} ss_fig;
+
+const char *ss_fig_name(ss_fig f);
+int ss_fig_decimals(ss_fig f);
+
+typedef struct ss_class_result {
+    const char *name;
+    uint64_t sent, ok, failed;
+    ss_hist lat;            /* successful, measured responses (ns)      */
+} ss_class_result;
+
+typedef struct ss_comp_result {
+    char name[80];
+    const char *kind;
+    ss_comp_report rep;
+    double cost_month;
+} ss_comp_result;
+
+struct ss_result {
+    const char *scenario;   /* borrowed from the scenario                */
+    int stage;
+    uint64_t seed;
+    unsigned replication;
+    int64_t users;          /* -1: open workload                         */
+    double window_s;
+    uint64_t sent, ok, failed, fail_why[SS_FAIL_KINDS];
+    double fig[SS_FIGS];
+    char bottleneck[80];
+    ss_hist lat;            /* all classes                               */
+    double mean_in_flight;  /* time average, for Little's law            */
+    ss_class_result *classes;
+    int n_classes;
+    ss_comp_result *comps;
+    int n_comps;
+    uint64_t events;
+    double cpu_s;
+};
+
+#endif

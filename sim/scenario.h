@@ -1,0 +1,141 @@
+/*
+ * sim/scenario.h -- a validated scenario, ready to run.
+ *
+ * ss_scenario_load turns YAML files (plus --set overrides) into this struct
+ * or into diagnostics; nothing in it can be invalid afterwards, so the engine
+ * never checks user input. A scenario is immutable while runs use it, so one
+ * loaded scenario can drive many runs (replications, a planner's search).
+ *
+ * Ownership: ss_scenario_load returns a scenario the caller frees with
+ * ss_scenario_free; everything it points to (strings, model configs,
+ * empirical samples) is owned by it.
+ */
+#ifndef SS_SCENARIO_H
+#define SS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "scalesim/dist.h"
+#include "scalesim/model.h"
+
+#define SS_MAX_REGIONS 32
+#define SS_MAX_CLASSES 64
+#define SS_MAX_COMPONENTS 64
+
+typedef enum ss_popularity { SS_POP_UNIFORM, SS_POP_ZIPF } ss_popularity;
+
+typedef struct ss_keys {
+    uint64_t count;            /* keys 0 .. count-1; 0 is the most popular */
+    ss_popularity popularity;
+    double zipf_s;             /* exponent of zipf(s)                       */
+} ss_keys;
+
+typedef struct ss_class {
+    char *name;
+    double weight;
+    int op;                    /* SS_OP_READ / SS_OP_WRITE                  */
+    int n_route;
+    int route[SS_ROUTE_MAX];   /* scenario component indices                */
+    double size_bytes;
+    bool own_keys;             /* the class overrides workload.keys         */
+    ss_keys keys;
+} ss_class;
+
+typedef struct ss_profile_point {
+    ss_time t;
+    double rate_per_s;
+} ss_profile_point;
+
+typedef struct ss_workload {
+    bool closed;               /* users + think time; else open arrivals    */
+    int64_t users;
+    ss_dist think;
+    double rate_per_s;         /* open: constant rate, unless a profile     */
+    ss_profile_point *profile;
+    int n_profile;
+    int64_t clients;           /* open: clients arrivals are spread over    */
+    ss_time timeout;           /* 0: none                                   */
+    int n_regions;             /* user regions, with weights                */
+    int region[SS_MAX_REGIONS];
+    double region_weight[SS_MAX_REGIONS];
+    ss_keys keys;
+    ss_class classes[SS_MAX_CLASSES];
+    int n_classes;
+} ss_workload;
+
+typedef struct ss_network {
+    ss_dist hop;               /* one-way latency within a region           */
+    ss_dist client;            /* one-way client <-> first component        */
+    bool has_matrix;
+    ss_dist lat[SS_MAX_REGIONS][SS_MAX_REGIONS]; /* one-way, region to region */
+} ss_network;
+
+typedef struct ss_component {
+    char *name;
+    const ss_model_ops *ops;
+    void *cfg;                 /* ops->cfg_size bytes, filled from params   */
+    char *instance_type;
+    double price_per_hour;     /* per instance; from pricing or given       */
+    double usage_price;        /* per-use price per unit, from pricing      */
+    int placement;             /* datacenter index, -1: every datacenter    */
+    ss_mark mark;
+} ss_component;
+
+typedef struct ss_fault {
+    ss_time at;
+    ss_time duration;          /* 0: for good                               */
+    ss_fault_action action;
+    double factor;
+    int component;             /* -1 for a datacenter outage                */
+    int instance;              /* -1: all                                   */
+    bool primary;
+    int dc;                    /* outage target                             */
+} ss_fault;
+
+typedef struct ss_datacenter {
+    char *name;
+    int region;
+} ss_datacenter;
+
+typedef struct ss_scenario {
+    char *file;                /* as given on the command line              */
+    char *name, *title;
+    int stage;                 /* -1 when not given                         */
+    ss_time duration, warmup;
+    uint64_t seed;
+    ss_workload wl;
+    ss_network net;
+    int n_regions;
+    char *region_names[SS_MAX_REGIONS];
+    ss_component comps[SS_MAX_COMPONENTS];
+    int n_comps;
+    ss_datacenter dcs[SS_MAX_REGIONS];
+    int n_dcs;                 /* >= 1: without `datacenters` there is one  */
+    bool explicit_dcs;
+    ss_fault *faults;
+    int n_faults;
+    char *pricing_file;
+    /* storage the scenario owns (empirical samples, strings, lists) */
+    void **owned;
+    size_t n_owned, cap_owned;
+} ss_scenario;
+
+/* An override from the command line: "workload.users=50000". */
+typedef struct ss_override {
+    const char *text;          /* the whole PATH=VALUE argument             */
+} ss_override;
+
+/* Loads files[0] (following `extends`), applies the overrides in order, and
+ * validates. Returns NULL when anything is wrong; d holds every error. */
+ss_scenario *ss_scenario_load(const char *file, const ss_override *sets, int n_sets,
+                              ss_diag *d);
+void ss_scenario_free(ss_scenario *sc);
+
+/* Storage handed to the scenario (freed with it). */
+void *ss_scenario_own(ss_scenario *sc, void *p);
+
+int ss_scenario_find_component(const ss_scenario *sc, const char *name);
+
+#endif

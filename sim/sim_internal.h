@@ -1,0 +1,116 @@
+/*
+ * sim/sim_internal.h -- the engine's state, shared by sim.c (event loop,
+ * movement of requests along routes), client.c (users, arrivals, timeouts,
+ * response statistics) and report.c. Models never see it.
+ */
+#ifndef SS_SIM_INTERNAL_H
+#define SS_SIM_INTERNAL_H
+
+#include <gsl/gsl_randist.h>
+
+#include "evq.h"
+#include "keys.h"
+#include "result.h"
+#include "scenario.h"
+
+typedef struct ss_handler {
+    ss_event_fn fn;
+    void *obj;
+} ss_handler;
+
+/* A component as it runs: one copy per datacenter, unless the scenario
+ * places it in one or its kind spans them all. */
+typedef struct ss_rcomp {
+    const ss_component *def;
+    const ss_model_ops *ops;
+    void *state;
+    ss_comp_ctx ctx;
+    char name[80];
+    bool has_reply;
+} ss_rcomp;
+
+/* A client: a closed-model user or an open-model source of arrivals. */
+typedef struct ss_client {
+    ss_time dns_until;      /* cached DNS answer valid until             */
+    uint8_t region;
+    uint8_t dc;
+} ss_client;
+
+typedef struct ss_class_rt {
+    gsl_ran_discrete_t *pick;  /* unused: the class table below is shared */
+    ss_keygen keys;
+} ss_class_rt;
+
+typedef struct ss_req_slab {
+    struct ss_req_slab *next;
+    ss_req reqs[];
+} ss_req_slab;
+
+struct ss_sim {
+    const ss_scenario *sc;
+    ss_run_opts opts;
+    uint64_t seed;
+    ss_evq *evq;
+    ss_time now, t_measure, t_end;
+    bool measuring;
+
+    ss_handler *handlers;
+    size_t n_handlers, cap_handlers;
+    int h_deliver, h_return, h_client, h_think, h_arrival, h_timeout, h_fault, h_dns;
+
+    ss_rcomp *comps;
+    int n_comps;
+    int rc_of[SS_MAX_COMPONENTS][SS_MAX_REGIONS]; /* [scenario comp][dc]  */
+    uint16_t *routes;       /* [class][dc][SS_ROUTE_MAX] runtime ids       */
+    int dns;                /* runtime id of the DNS component, or -1     */
+
+    /* network latencies, constant ones precomputed */
+    ss_time lat_ns[SS_MAX_REGIONS][SS_MAX_REGIONS];
+    bool lat_random[SS_MAX_REGIONS][SS_MAX_REGIONS];
+    ss_time client_ns;
+    bool client_random;
+    gsl_rng *rng_net;
+
+    /* workload */
+    gsl_rng *rng_wl;
+    gsl_ran_discrete_t *class_pick;   /* NULL with one class             */
+    gsl_ran_discrete_t *region_pick;  /* NULL with one region            */
+    ss_class_rt *cls;
+    ss_client *clients;
+    int64_t n_clients;
+    double peak_rate;                 /* open model: thinning bound      */
+    bool dc_up[SS_MAX_REGIONS];
+
+    /* requests */
+    ss_req_slab *slabs;
+    ss_req *free_reqs;
+    uint64_t next_req_id;
+    ss_req *inflight_head, *inflight_tail; /* client side, in send order  */
+    int64_t n_inflight;
+    bool timeout_armed;
+    ss_time inflight_t_last;
+    double inflight_area;
+
+    /* statistics */
+    ss_class_result *cres;
+    uint64_t fail_why[SS_FAIL_KINDS];
+    uint64_t events;
+};
+
+/* client.c */
+void ss_client_init(ss_sim *sim);
+void ss_client_release(ss_sim *sim);
+void ss_client_start(ss_sim *sim);
+ss_req *ss_sim_req_alloc(ss_sim *sim);
+void ss_sim_req_release(ss_sim *sim, ss_req *req);
+void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code);
+void ss_client_account_inflight(ss_sim *sim);
+
+/* sim.c */
+void ss_sim_send(ss_sim *sim, ss_req *req);
+ss_time ss_sim_client_latency(ss_sim *sim, int user_region, int comp_region);
+
+/* report.c */
+void ss_report_build(ss_sim *sim, ss_result *res);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * sim/units.c -- strict parsing of numbers with units (see units.h).
+ * A hand-written scanner decides what is a number, then strtod converts the
+ * accepted span, so "0x10", "inf", "nan" and "1e" are rejected rather than
+ * silently taken.
+ */
+#include "units.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t ss_units_number_len(const char *s)
+{
+    size_t i = 0, digits = 0;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    while (isdigit((unsigned char)s[i]))
+        i++, digits++;
+    if (s[i] == '.') {
+        i++;
+        while (isdigit((unsigned char)s[i]))
+            i++, digits++;
+    }
+    if (digits == 0)
+        return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-')
+            j++;
+        if (isdigit((unsigned char)s[j])) {
+            while (isdigit((unsigned char)s[j]))
+                j++;
+            i = j;
+        }
+    }
+    return i;
+}
+
+/* Splits s into a number and the unit after it (blanks trimmed). */
+static bool split(const char *s, double *num, const char **unit, size_t *unit_len)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = ss_units_number_len(s);
+    if (n == 0 || n > 63)
+        return false;
+    char buf[64];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    double v = strtod(buf, NULL);
+    if (!isfinite(v))
+        return false;
+    const char *u = s + n;
+    while (isspace((unsigned char)*u))
+        u++;
+    size_t ul = strlen(u);
+    while (ul > 0 && isspace((unsigned char)u[ul - 1]))
+        ul--;
+    *num = v;
+    *unit = u;
+    *unit_len = ul;
+    return true;
+}
+
+static bool unit_is(const char *u, size_t ul, const char *name)
+{
+    return ul == strlen(name) && memcmp(u, name, ul) == 0;
+}
+
+bool ss_units_number(const char *s, double *out)
+{
+    double v;
+    const char *u;
+    size_t ul;
+    if (!split(s, &v, &u, &ul) || ul != 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool ss_units_duration(const char *s, double *out_s)
+{
+    static const struct { const char *name; double scale; } units[] = {
+        {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60}, {"h", 3600},
+    };
+    double v;
+    const char *u;
+    size_t ul;
+    if (!split(s, &v, &u, &ul))
+        return false;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (unit_is(u, ul, units[i].name)) {
+            *out_s = v * units[i].scale;
+            return true;
+        }
+    return false;
+}
+
+bool ss_units_rate(const char *s, double *out_per_s)
+{
+    double v;
+    const char *u;
+    size_t ul;
+    if (!split(s, &v, &u, &ul) || ul < 2 || u[0] != '/')
+        return false;
+    u++, ul--;
+    while (ul > 0 && isspace((unsigned char)*u))
+        u++, ul--;
+    if (unit_is(u, ul, "s"))
+        *out_per_s = v;
+    else if (unit_is(u, ul, "m"))
+        *out_per_s = v / 60;
+    else if (unit_is(u, ul, "h"))
+        *out_per_s = v / 3600;
+    else
+        return false;
+    return true;
+}
+
+bool ss_units_size(const char *s, double *out_bytes)
+{
+    static const struct { const char *name; double scale; } units[] = {
+        {"B", 1}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12},
+    };
+    double v;
+    const char *u;
+    size_t ul;
+    if (!split(s, &v, &u, &ul))
+        return false;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (unit_is(u, ul, units[i].name)) {
+            *out_bytes = v * units[i].scale;
+            return true;
+        }
+    return false;
+}
+
+bool ss_units_count(const char *s, double *out)
+{
+    double v;
+    const char *u;
+    size_t ul;
+    if (!split(s, &v, &u, &ul))
+        return false;
+    if (ul == 0)
+        *out = v;
+    else if (unit_is(u, ul, "k") || unit_is(u, ul, "K"))
+        *out = v * 1e3;
+    else if (unit_is(u, ul, "M"))
+        *out = v * 1e6;
+    else if (unit_is(u, ul, "G"))
+        *out = v * 1e9;
+    else
+        return false;
+    return true;
+}

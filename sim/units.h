@@ -1,0 +1,25 @@
+/*
+ * sim/units.h -- numbers with units, as scenario files write them.
+ *
+ * Durations: ns us ms s m h (250ms, 1.5s, 10m). Rates: N/s, N/m, N/h.
+ * Sizes: B KB MB GB TB (powers of 1000). Counts: 50000, 1e6, 1k, 1M, 2G.
+ * Numbers are plain decimal (no hex, inf or nan: strtod would take them).
+ * Every parser consumes the whole string; surrounding blanks are allowed.
+ * They return false on anything else and leave *out alone.
+ */
+#ifndef SS_UNITS_H
+#define SS_UNITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The longest prefix of s that is a decimal number; 0 when there is none. */
+size_t ss_units_number_len(const char *s);
+
+bool ss_units_number(const char *s, double *out);
+bool ss_units_duration(const char *s, double *out_s);
+bool ss_units_rate(const char *s, double *out_per_s);
+bool ss_units_size(const char *s, double *out_bytes);
+bool ss_units_count(const char *s, double *out);
+
+#endif
