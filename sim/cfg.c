@@ -205,9 +205,24 @@ bool ss_cfg_dist(ss_cfgctx *ctx, const ss_node *v, const char *path, ss_dist *ou
     ss_dist_err err;
     if (v && v->type == SS_NODE_SCALAR) {
         if (split_in_flow(v)) {
+            /* Put the pieces back together from the stray keys after it. */
+            char whole[300];
+            snprintf(whole, sizeof whole, "%s", v->str);
+            const ss_node *m = ctx->map;
+            for (size_t i = 0; m && m->type == SS_NODE_MAP && i < m->n_pairs; i++) {
+                if (m->pairs[i].value != v)
+                    continue;
+                for (size_t j = i + 1; j < m->n_pairs && m->pairs[j].value->type == SS_NODE_NULL;
+                     j++) {
+                    size_t used = strlen(whole);
+                    snprintf(whole + used, sizeof whole - used, ", %s", m->pairs[j].key);
+                    if (strchr(m->pairs[j].key, ')'))
+                        break;
+                }
+            }
             ss_cfg_at(ctx, v, path,
-                      "a distribution with several arguments inside {...} must be quoted, "
-                      "as in \"%s, ...)\": YAML ends the value at the comma", v->str);
+                      "a distribution with several arguments inside {...} must be quoted: "
+                      "write \"%s\" (YAML ends an unquoted value at the comma)", whole);
             return false;
         }
         if (!ss_dist_parse(v->str, out, file, sizeof file, &err)) {
@@ -245,7 +260,7 @@ bool ss_cfg_dist(ss_cfgctx *ctx, const ss_node *v, const char *path, ss_dist *ou
             }
             if (!ss_cfg_scalar(ctx, p->value, sub, "a value"))
                 return false;
-            args[n] = (ss_dist_arg){p->key, p->value->str, 0};
+            args[n] = (ss_dist_arg){.name = p->key, .value = p->value->str};
             nodes[n++] = p->value;
         }
         const char *efile = NULL;

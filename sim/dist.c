@@ -296,6 +296,7 @@ static bool fail(ss_dist_err *err, int arg, const char *fmt, ...)
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
     err->arg = arg;
+    err->at_name = false;
     err->off = 0;
     return false;
 }
@@ -322,8 +323,10 @@ bool ss_dist_build(const char *kind, const ss_dist_arg *args, size_t n_args,
                     strcat(names, s ? ", " : "");
                     strcat(names, sig->names[s]);
                 }
-                return fail(err, (int)i, "%s takes %s, got \"%s\" (as in %s)", kind, names,
-                            args[i].name, sig->example);
+                fail(err, (int)i, "%s takes %s, got \"%s\" (as in %s)", kind, names,
+                     args[i].name, sig->example);
+                err->at_name = true;
+                return false;
             }
             if (slot_arg[slot] >= 0)
                 return fail(err, (int)i, "%s: %s given twice", kind, args[i].name);
@@ -422,6 +425,7 @@ bool ss_dist_parse(const char *text, ss_dist *out, char *file_buf, size_t file_l
     char buf[512];
     size_t len = strlen(text);
     err->arg = -1;
+    err->at_name = false;
     err->off = 0;
     if (file_len)
         file_buf[0] = '\0';
@@ -495,6 +499,7 @@ bool ss_dist_parse(const char *text, ss_dist *out, char *file_buf, size_t file_l
                 ne--;
             *ne = '\0';
             a.name = s;
+            a.name_off = (size_t)(s - buf);
             char *v = eq + 1;
             while (isspace((unsigned char)*v))
                 v++;
@@ -508,7 +513,7 @@ bool ss_dist_parse(const char *text, ss_dist *out, char *file_buf, size_t file_l
     }
     const char *file = NULL;
     if (!ss_dist_build(kind, args, n, out, &file, err)) {
-        err->off = err->arg >= 0 ? args[err->arg].off : ks;
+        err->off = err->arg < 0 ? ks : err->at_name ? args[err->arg].name_off : args[err->arg].off;
         return false;
     }
     if (file_len)

@@ -19,11 +19,13 @@
 typedef struct ss_dist_arg {
     const char *name;  /* NULL: positional */
     const char *value;
-    size_t off;        /* where it starts in the text (string form) */
+    size_t off;        /* where the value starts in the text (string form) */
+    size_t name_off;   /* where the name starts                           */
 } ss_dist_arg;
 
 typedef struct ss_dist_err {
     int arg;           /* offending argument, or -1: the whole value */
+    bool at_name;      /* the argument's name is wrong, not its value   */
     size_t off;        /* string form: offset of the problem in the text */
     char msg[320];
 } ss_dist_err;

@@ -322,6 +322,7 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
         json_num(c, "mean_queue", round_to(a->mean_queue, 3));
         json_num(c, "mean_wait_ms", round_to(a->mean_wait_ms, 3));
         json_num(c, "p95_wait_ms", round_to(a->p95_wait_ms, 3));
+        json_num(c, "wait_prob", round_to(a->wait_prob, 4));
         cJSON_AddNumberToObject(c, "rejected", (double)a->rejected);
         json_num(c, "hit_ratio", round_to(a->hit_ratio, 4));
         /* extra: "k=v;k=v" as an object, numbers where they parse */

@@ -115,6 +115,7 @@ void ss_report_build(ss_sim *sim, ss_result *res)
         cr->kind = c->ops->kind;
         cr->rep.all.util = NAN;
         cr->rep.all.hit_ratio = NAN;
+        cr->rep.all.wait_prob = NAN;
         snprintf(cr->rep.all.instance, sizeof cr->rep.all.instance, "all");
         if (c->ops->report)
             c->ops->report(c->state, sim, &cr->rep);

@@ -78,6 +78,7 @@ static inline void start_service(ss_station *st, ss_sim *sim, ss_station_inst *i
     if (ss_sim_measuring(sim) && req->t_mark >= ss_sim_measure_start(sim)) {
         ss_time w = now - req->t_mark;
         in->started++;
+        in->waited += w > 0;
         in->wait_sum_ns += (double)w;
         ss_hist_add(&in->wait, w);
     }
@@ -232,7 +233,7 @@ void ss_station_check(const ss_station_cfg *cfg, ss_cfgctx *ctx)
 static void fill_row(ss_comp_row *row, const ss_station_inst *in, int n_inst, int cores,
                      double window_s, const ss_hist *wait)
 {
-    uint64_t started = 0;
+    uint64_t started = 0, waited = 0;
     double wait_sum = 0, busy = 0, queue = 0;
     row->arrivals = 0;
     row->rejected = 0;
@@ -242,10 +243,12 @@ static void fill_row(ss_comp_row *row, const ss_station_inst *in, int n_inst, in
         row->rejected += in[k].rejected;
         done += in[k].done;
         started += in[k].started;
+        waited += in[k].waited;
         wait_sum += in[k].wait_sum_ns;
         busy += in[k].busy_area;
         queue += in[k].queue_area;
     }
+    row->wait_prob = started ? (double)waited / (double)started : NAN;
     double window_ns = window_s * 1e9;
     row->throughput_rps = window_s > 0 ? (double)done / window_s : NAN;
     row->util = window_ns > 0 ? busy / (window_ns * cores * n_inst) : NAN;
@@ -283,7 +286,7 @@ void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_comp_row *out
     double window = ss_sim_window_s(sim);
     ss_hist merged;
     ss_hist_init(&merged);
-    uint64_t started = 0, done = 0;
+    uint64_t started = 0, done = 0, waited = 0;
     double wait_sum = 0, busy = 0, queue = 0, capacity = 0;
     memset(out, 0, sizeof *out);
     snprintf(out->instance, sizeof out->instance, "all");
@@ -297,6 +300,7 @@ void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_comp_row *out
             out->rejected += in->rejected;
             done += in->done;
             started += in->started;
+            waited += in->waited;
             wait_sum += in->wait_sum_ns;
             busy += in->busy_area;
             queue += in->queue_area;
@@ -308,6 +312,7 @@ void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_comp_row *out
     out->util = window_ns > 0 && capacity > 0 ? busy / (window_ns * capacity) : NAN;
     out->mean_queue = window_ns > 0 ? queue / window_ns : NAN;
     out->mean_wait_ms = started ? wait_sum / (double)started * 1e-6 : NAN;
+    out->wait_prob = started ? (double)waited / (double)started : NAN;
     double p95;
     out->p95_wait_ms = ss_hist_quantile(&merged, 0.95, &p95) ? p95 * 1e-6 : NAN;
     out->hit_ratio = NAN;

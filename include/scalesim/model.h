@@ -111,6 +111,7 @@ typedef struct ss_comp_row {
     double p95_wait_ms;
     uint64_t rejected;
     double hit_ratio;
+    double wait_prob;       /* share of started requests that had to wait */
 } ss_comp_row;
 
 typedef struct ss_comp_report {

@@ -63,6 +63,7 @@ typedef struct ss_station_inst {
     double busy_area;       /* core-ns while measuring                   */
     double queue_area;      /* waiting-request-ns while measuring        */
     uint64_t arrivals, started, done, rejected;
+    uint64_t waited;        /* started after waiting a while (wait > 0)  */
     double wait_sum_ns;
     ss_hist wait;
 } ss_station_inst;

@@ -1,0 +1,95 @@
+#!/bin/sh
+# tests/cli/test_cli.sh SCALESIM -- the command line, end to end: exit
+# statuses, --help, formats, determinism, --set, --components, and every
+# shipped scenario validates and runs. Run from the source folder.
+ss=$1
+fails=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # check NAME EXPECTED-STATUS COMMAND...
+    name=$1 want=$2
+    shift 2
+    "$@" >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL: $name: exit status $got, expected $want"
+        sed 's/^/    /' "$tmp/err" | head -5
+        fails=$((fails + 1))
+    else
+        echo "ok: $name"
+    fi
+}
+
+contains() { # contains NAME FILE TEXT
+    if grep -qF -- "$3" "$2"; then echo "ok: $1"; else
+        echo "FAIL: $1: \"$3\" not in $(basename "$2")"; sed 's/^/    /' "$2" | head -5
+        fails=$((fails + 1)); fi
+}
+
+# usage and help
+check "--help exits 0" 0 "$ss" --help
+contains "--help explains --set" "$tmp/out" "--set PATH=VALUE"
+check "--version exits 0" 0 "$ss" --version
+contains "--version names it" "$tmp/out" "scalesim "
+check "no scenario is a usage error" 2 "$ss"
+contains "usage error says why" "$tmp/err" "scalesim: error: no scenario file given"
+check "unknown option is a usage error" 2 "$ss" --frobnicate scenarios/stage1-single-server.yaml
+contains "unknown option named" "$tmp/err" 'unknown option "--frobnicate"'
+check "bad --output is a usage error" 2 "$ss" -o xml scenarios/stage1-single-server.yaml
+contains "bad --output explained" "$tmp/err" 'expected table, csv or json, got "xml"'
+check "bad --duration is a usage error" 2 "$ss" --duration sixty scenarios/stage1-single-server.yaml
+check "bad --seed is a usage error" 2 "$ss" --seed -3 scenarios/stage1-single-server.yaml
+check "missing option value" 2 "$ss" scenarios/stage1-single-server.yaml --seed
+check "missing file is invalid" 1 "$ss" no/such/file.yaml
+contains "missing file named" "$tmp/err" "no/such/file.yaml: error: cannot read the file"
+
+# --set errors point into the command line
+check "--set with a bad value" 1 "$ss" --check --set workload.users=lots scenarios/stage1-single-server.yaml
+contains "--set error names the path" "$tmp/err" 'workload.users: expected a whole number like 8 or 1k, got "lots"'
+
+# every shipped scenario validates; --check prints nothing
+for f in scenarios/stage*.yaml scenarios/exercises/*.yaml; do
+    [ -f "$f" ] || continue
+    check "--check $f" 0 "$ss" --check "$f"
+    if [ -s "$tmp/out" ] || [ -s "$tmp/err" ]; then
+        echo "FAIL: --check $f printed something"; fails=$((fails + 1)); fi
+done
+
+# formats: CSV header is exactly SPEC.md 5.1; JSON parses
+short="--duration 20s --warmup 5s -q"
+check "csv run" 0 "$ss" $short -o csv scenarios/stage2-split-app-db.yaml
+head -1 "$tmp/out" >"$tmp/head"
+contains "csv header" "$tmp/head" "scenario,stage,replication,seed,users,offered_rps,throughput_rps,mean_ms,p50_ms,p95_ms,p99_ms,error_rate,cost_month_usd,cost_per_million_usd,bottleneck,bottleneck_util"
+[ "$(wc -l <"$tmp/out")" -eq 2 ] && echo "ok: one csv row" || { echo "FAIL: csv rows"; fails=$((fails + 1)); }
+check "json run" 0 "$ss" $short -o json scenarios/stage2-split-app-db.yaml
+if command -v python3 >/dev/null; then
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["summary"]["p95_ms"] > 0' "$tmp/out" \
+        && echo "ok: json parses" || { echo "FAIL: json"; fails=$((fails + 1)); }
+fi
+check "table run" 0 "$ss" $short scenarios/stage1-single-server.yaml
+contains "table names the bottleneck" "$tmp/out" "bottleneck"
+
+# several files: one report, one row each
+check "three scenarios" 0 "$ss" $short -o csv scenarios/stage1-single-server.yaml scenarios/stage2-split-app-db.yaml scenarios/stage3-load-balancer.yaml
+[ "$(wc -l <"$tmp/out")" -eq 4 ] && echo "ok: three rows" || { echo "FAIL: three rows"; fails=$((fails + 1)); }
+
+# determinism: same scenario, seed and options give byte-identical output
+"$ss" $short -o json scenarios/stage3-load-balancer.yaml >"$tmp/a"
+"$ss" $short -o json scenarios/stage3-load-balancer.yaml >"$tmp/b"
+cmp -s "$tmp/a" "$tmp/b" && echo "ok: deterministic" || { echo "FAIL: two runs differ"; fails=$((fails + 1)); }
+"$ss" $short --seed 2 -o json scenarios/stage3-load-balancer.yaml >"$tmp/c"
+cmp -s "$tmp/a" "$tmp/c" && { echo "FAIL: --seed changes nothing"; fails=$((fails + 1)); } || echo "ok: --seed matters"
+
+# --set changes the run; --components writes SPEC.md 5.2
+check "--set users" 0 "$ss" $short -o csv --set workload.users=2000 --components "$tmp/comp.csv" scenarios/stage1-single-server.yaml
+contains "--set reaches the report" "$tmp/out" ",2000,"
+contains "components header" "$tmp/comp.csv" "scenario,component,kind,instance,arrivals,throughput_rps,util,mean_queue,mean_wait_ms,p95_wait_ms,rejected,hit_ratio,extra"
+check "--components to a bad path" 3 "$ss" $short --components /nonexistent/dir/c.csv scenarios/stage1-single-server.yaml
+
+# no progress bar when stderr is not a terminal
+check "quiet stderr" 0 "$ss" $short scenarios/stage1-single-server.yaml
+[ -s "$tmp/err" ] && { echo "FAIL: stderr not empty"; fails=$((fails + 1)); } || echo "ok: nothing on stderr"
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

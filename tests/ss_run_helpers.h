@@ -1,0 +1,132 @@
+/*
+ * tests/ss_run_helpers.h -- loading scenarios and running them in tests.
+ * Scenario text is written to a temporary file (the loader reads files,
+ * like the command line); the file is removed at once after loading.
+ */
+#ifndef SS_RUN_HELPERS_H
+#define SS_RUN_HELPERS_H
+
+#include "ss_test.h"
+
+#include <unistd.h>
+
+#include "diag.h"
+#include "result.h"
+#include "scalesim/scalesim.h"
+#include "scenario.h"
+
+/* Loads file (relative to the source tree when not absolute) with
+ * overrides; on errors prints them and fails the test. */
+static inline ss_scenario *load_file(const char *file, const char *const *sets)
+{
+    char path[1024];
+    if (file[0] == '/')
+        snprintf(path, sizeof path, "%s", file);
+    else
+        snprintf(path, sizeof path, "%s/%s", SS_SOURCE_DIR, file);
+    ss_override ov[32];
+    int n = 0;
+    for (; sets && sets[n]; n++)
+        ov[n].text = sets[n];
+    ss_diag *d = ss_diag_new();
+    ss_scenario *sc = ss_scenario_load(path, ov, n, d);
+    if (!sc) {
+        ss_diag_print(d, stderr);
+        fail();
+    }
+    ss_diag_free(d);
+    return sc;
+}
+
+/* Writes yaml to a temporary file in the source tree's scenarios folder
+ * (so `pricing: pricing.yaml` resolves) and loads it. */
+static inline ss_scenario *load_text(const char *yaml, const char *const *sets)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/.test-XXXXXX", SS_SOURCE_DIR);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t len = strlen(yaml);
+    assert_int_equal(write(fd, yaml, len), (ssize_t)len);
+    close(fd);
+    ss_override ov[32];
+    int n = 0;
+    for (; sets && sets[n]; n++)
+        ov[n].text = sets[n];
+    ss_diag *d = ss_diag_new();
+    ss_scenario *sc = ss_scenario_load(path, ov, n, d);
+    unlink(path);
+    if (!sc) {
+        ss_diag_print(d, stderr);
+        fail();
+    }
+    ss_diag_free(d);
+    return sc;
+}
+
+/* The first error line loading yaml gives ("" when it loads). */
+static inline void first_error(const char *yaml, const char *const *sets, char *buf, size_t n)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/.test-XXXXXX", SS_SOURCE_DIR);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t len = strlen(yaml);
+    assert_int_equal(write(fd, yaml, len), (ssize_t)len);
+    close(fd);
+    ss_override ov[32];
+    int k = 0;
+    for (; sets && sets[k]; k++)
+        ov[k].text = sets[k];
+    ss_diag *d = ss_diag_new();
+    ss_scenario *sc = ss_scenario_load(path, ov, k, d);
+    unlink(path);
+    ss_diag_first(d, buf, n);
+    /* drop the temporary file's name: keep what follows its ":" */
+    char *colon = strstr(buf, ".test-");
+    if (colon) {
+        char *rest = strchr(colon, ':');
+        if (rest)
+            memmove(buf, rest + 1, strlen(rest + 1) + 1);
+    }
+    ss_scenario_free(sc);
+    ss_diag_free(d);
+}
+
+static inline ss_result *run1(const ss_scenario *sc, unsigned replication)
+{
+    ss_run_opts o;
+    ss_run_opts_init(&o);
+    o.replication = replication;
+    ss_result *r = NULL;
+    assert_int_equal(ss_run(sc, &o, &r), SS_OK);
+    return r;
+}
+
+static inline const ss_comp_result *comp(const ss_result *r, const char *name)
+{
+    for (int i = 0; i < r->n_comps; i++)
+        if (strcmp(r->comps[i].name, name) == 0)
+            return &r->comps[i];
+    print_error("no component %s\n", name);
+    fail();
+    return NULL;
+}
+
+/* A key=value figure from a component's extra column. */
+static inline double extra(const ss_comp_result *c, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = c->rep.extra; p && *p;) {
+        if (strncmp(p, key, kl) == 0 && p[kl] == '=')
+            return strtod(p + kl + 1, NULL);
+        p = strchr(p, ';');
+        if (p)
+            p++;
+    }
+    print_error("no %s in \"%s\"\n", key, c->rep.extra);
+    fail();
+    return NAN;
+}
+
+#endif

@@ -1,0 +1,272 @@
+/*
+ * tests/test_models.c -- component behaviour: load balancing, health checks,
+ * crashes, timeouts, workloads. Each test runs a small scenario through the
+ * library and checks what its report says against what the model promises.
+ */
+#include "ss_run_helpers.h"
+
+#define POOL                                                                   \
+    "scalesim: 1\n"                                                            \
+    "simulation: {duration: 60s, warmup: 0s, seed: 3}\n"                       \
+    "workload:\n"                                                              \
+    "  rate: 1000/s\n"                                                         \
+    "  requests: {r: {route: [lb, app]}}\n"                                    \
+    "components:\n"                                                            \
+    "  lb: {kind: load_balancer, algorithm: %s, service: 0s}\n"                \
+    "  app: {kind: app_server, instances: 4, cores: 1, service: exp(2ms)}\n"
+
+static ss_result *run_pool(const char *algorithm, const char *const *sets)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml, POOL, algorithm);
+    ss_scenario *sc = load_text(yaml, sets);
+    ss_result *r = run1(sc, 0);
+    ss_scenario_free(sc);
+    return r;
+}
+
+static void lb_round_robin_sends_each_instance_its_turn(void **state)
+{
+    ss_result *r = run_pool("round_robin", NULL);
+    const ss_comp_result *app = comp(r, "app");
+    assert_int_equal(app->rep.n_rows, 4);
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (int i = 0; i < 4; i++) {
+        lo = app->rep.rows[i].arrivals < lo ? app->rep.rows[i].arrivals : lo;
+        hi = app->rep.rows[i].arrivals > hi ? app->rep.rows[i].arrivals : hi;
+    }
+    assert_true(hi - lo <= 1); /* exactly in turn */
+    ss_result_free(r);
+}
+
+/* random and power_of_two: each of 4 instances gets a quarter of the
+ * ~60k requests, within 5 binomial standard deviations. */
+static void lb_random_algorithms_spread_evenly(void **state)
+{
+    static const char *const algs[] = {"random", "power_of_two", "least_connections"};
+    for (int a = 0; a < 3; a++) {
+        ss_result *r = run_pool(algs[a], NULL);
+        const ss_comp_result *app = comp(r, "app");
+        double n = (double)app->rep.all.arrivals;
+        for (int i = 0; i < 4; i++)
+            assert_near((double)app->rep.rows[i].arrivals, n / 4, 5 * sqrt(n * 0.25 * 0.75));
+        ss_result_free(r);
+    }
+}
+
+/* Join-the-shortest-queue beats random assignment on waiting: with 4
+ * servers at utilisation 0.5, random makes each an M/M/1 (mean wait
+ * rho/(mu - lambda_i) = 2 ms); least_connections and power_of_two wait
+ * far less. */
+static void lb_load_aware_algorithms_wait_less_than_random(void **state)
+{
+    const char *sets[] = {NULL};
+    ss_result *rnd = run_pool("random", sets);
+    ss_result *lc = run_pool("least_connections", sets);
+    ss_result *p2 = run_pool("power_of_two", sets);
+    double w_rnd = comp(rnd, "app")->rep.all.mean_wait_ms;
+    double w_lc = comp(lc, "app")->rep.all.mean_wait_ms;
+    double w_p2 = comp(p2, "app")->rep.all.mean_wait_ms;
+    assert_near(w_rnd, 2.0, 0.15);
+    assert_true(w_lc < 0.5 * w_rnd);
+    assert_true(w_p2 < 0.7 * w_rnd);
+    ss_result_free(rnd);
+    ss_result_free(lc);
+    ss_result_free(p2);
+}
+
+/* A crashed instance behind the balancer costs errors only until the
+ * health check takes it out: app[0] crashes at 20 s for 30 s, the check
+ * takes 5 s, so round robin keeps sending it a quarter of the traffic for
+ * 5 s (about 1250 requests, plus the few queued there at the crash). */
+static void lb_health_check_limits_errors_to_detection_time(void **state)
+{
+    const char *fault[] = {"faults=[{at: 20s, target: \"app[0]\", action: crash, duration: 30s}]",
+                           NULL};
+    ss_result *r = run_pool("round_robin", fault);
+    double expected = 1000 * 5 / 4.0;
+    assert_near((double)r->failed, expected, 5 * sqrt(expected) + 10);
+    assert_int_equal(r->fail_why[SS_FAIL_DOWN], r->failed);
+    ss_result_free(r);
+    /* measured from 26 s on, after the check removed it: no errors, though
+     * app[0] stays down until 50 s and rejoins at 55 s */
+    const char *after[] = {"faults=[{at: 20s, target: \"app[0]\", action: crash, duration: 30s}]",
+                           "simulation.warmup=26s", NULL};
+    r = run_pool("round_robin", after);
+    assert_int_equal(r->failed, 0);
+    assert_true(r->ok > 50000);
+    /* and it came back: it served requests after 55 s */
+    assert_true(comp(r, "app")->rep.rows[0].arrivals > 1000);
+    ss_result_free(r);
+}
+
+/* Without a balancer, a crashed component fails every request sent to it
+ * until it recovers. */
+static void crash_fails_requests_until_recovery(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 100s, warmup: 0s}\n"
+                       "workload: {rate: 100/s, requests: {r: {route: [app]}}}\n"
+                       "components: {app: {kind: app_server, service: exp(1ms)}}\n"
+                       "faults: [{at: 10s, target: app, action: crash, duration: 20s}]\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    /* 20 s of 100/s fail: 2000 +- 5 sigma */
+    assert_near((double)r->failed, 2000, 5 * sqrt(2000));
+    assert_near(r->fig[SS_FIG_ERROR_RATE], 0.2, 0.02);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* slow multiplies service times while it lasts: M/M/1 at 1 ms and 100/s,
+ * slowed 4x for the whole run, has mean sojourn 1/(250 - 100) s. */
+static void slow_fault_multiplies_service_time(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 400s, warmup: 10s}\n"
+                       "workload: {rate: 100/s, requests: {r: {route: [app]}}}\n"
+                       "components: {app: {kind: app_server, service: exp(1ms)}}\n"
+                       "faults: [{at: 0s, target: app, action: slow, factor: 4}]\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    assert_rel(r->fig[SS_FIG_MEAN_MS], 1000.0 / 150, 0.05);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* Timeouts: M/M/1 sojourn is exponential with rate mu - lambda = 500/s, so
+ * a 6 ms timeout fails a share e^-3 = 0.0498 of requests; the work goes
+ * on (utilisation stays 0.5), and timed-out requests leave latency alone.
+ * (At utilisation 0.9 the tail share of one run varies by +-20%.) */
+static void timeout_fails_the_slow_tail(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 400s, warmup: 20s}\n"
+                       "workload: {rate: 500/s, timeout: 6ms, requests: {r: {route: [app]}}}\n"
+                       "components: {app: {kind: app_server, service: exp(1ms)}}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    assert_near(r->fig[SS_FIG_ERROR_RATE], exp(-3), 0.003);
+    assert_int_equal(r->fail_why[SS_FAIL_TIMEOUT], r->failed);
+    assert_true(r->fig[SS_FIG_P99_MS] <= 6.0);
+    assert_near(r->comps[0].rep.all.util, 0.5, 0.01);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* A bounded queue rejects: M/M/1/1 (queue 0) loses a/(1 + a). */
+static void full_queue_rejects(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 200s, warmup: 5s}\n"
+                       "workload: {rate: 1000/s, requests: {r: {route: [app]}}}\n"
+                       "components: {app: {kind: app_server, service: exp(1ms), queue: 0}}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    assert_near(r->fig[SS_FIG_ERROR_RATE], 0.5, 0.01);
+    assert_int_equal(r->fail_why[SS_FAIL_REJECTED], r->failed);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* The closed model sends N / (Z + R) per second (the response time law). */
+static void closed_users_send_at_the_response_time_law_rate(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 300s, warmup: 20s}\n"
+                       "workload: {users: 500, think_time: exp(2s), requests: {r: {route: [app]}}}\n"
+                       "network: {client: 10ms}\n"
+                       "components: {app: {kind: app_server, cores: 8, service: exp(5ms)}}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    double R = r->fig[SS_FIG_MEAN_MS] / 1e3;
+    assert_true(R > 0.024); /* 20 ms of network, 5 ms of work on average */
+    assert_rel(r->fig[SS_FIG_OFFERED_RPS], 500 / (2 + R), 0.02);
+    assert_int_equal(r->users, 500);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* An open profile ramps: 0 -> 1000/s over 100 s then holds; the arrivals
+ * in [50 s, 150 s) are the integral: 25 s * ... = 37500 +- 5 sigma. */
+static void profile_follows_the_piecewise_linear_rate(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 100s, warmup: 50s}\n"
+                       "workload:\n"
+                       "  profile: [[0s, 0/s], [100s, 1000/s]]\n"
+                       "  requests: {r: {route: [app]}}\n"
+                       "components: {app: {kind: app_server, cores: 4, service: exp(1ms)}}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    /* integral of 10 t from 50 to 100 is 37500, then 50 s at 1000/s */
+    double expected = 37500 + 50000;
+    assert_near((double)r->sent, expected, 5 * sqrt(expected));
+    assert_int_equal(r->users, -1);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* Network: every hop both ways plus the client's latency both ways. */
+static void network_latency_adds_up_along_the_route(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 10s, warmup: 1s}\n"
+                       "workload: {rate: 10/s, requests: {r: {route: [a, b, c]}}}\n"
+                       "network: {client: 20ms, hop: 0.5ms}\n"
+                       "components:\n"
+                       "  a: {kind: app_server, service: 1ms}\n"
+                       "  b: {kind: app_server, service: 1ms}\n"
+                       "  c: {kind: app_server, service: 1ms}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    /* 2 x 20 ms + 2 x 2 x 0.5 ms + 3 x 1 ms, no waiting at 10/s and 1 ms
+     * (constant times: no queueing unless arrivals overlap) */
+    assert_near(r->fig[SS_FIG_P50_MS], 45.0, 45.0 / 256);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* The database sends writes to the primary and, with read_from primary,
+ * reads too; its report counts both. */
+static void database_serves_reads_and_writes_at_the_primary(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 100s, warmup: 0s}\n"
+                       "workload:\n"
+                       "  rate: 200/s\n"
+                       "  requests:\n"
+                       "    read: {weight: 3, op: read, route: [db]}\n"
+                       "    write: {weight: 1, op: write, route: [db]}\n"
+                       "components:\n"
+                       "  db: {kind: database, cores: 2, service: {read: exp(1ms), write: exp(3ms)}}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    const ss_comp_result *db = comp(r, "db");
+    double reads = extra(db, "reads"), writes = extra(db, "writes");
+    assert_near(reads / (reads + writes), 0.75, 0.01);
+    /* utilisation = (150 x 1 ms + 50 x 3 ms) / 2 cores = 0.15 */
+    assert_near(db->rep.all.util, 0.15, 0.01);
+    assert_string_equal(db->rep.rows[0].instance, "primary");
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(lb_round_robin_sends_each_instance_its_turn),
+        cmocka_unit_test(lb_random_algorithms_spread_evenly),
+        cmocka_unit_test(lb_load_aware_algorithms_wait_less_than_random),
+        cmocka_unit_test(lb_health_check_limits_errors_to_detection_time),
+        cmocka_unit_test(crash_fails_requests_until_recovery),
+        cmocka_unit_test(slow_fault_multiplies_service_time),
+        cmocka_unit_test(timeout_fails_the_slow_tail),
+        cmocka_unit_test(full_queue_rejects),
+        cmocka_unit_test(closed_users_send_at_the_response_time_law_rate),
+        cmocka_unit_test(profile_follows_the_piecewise_linear_rate),
+        cmocka_unit_test(network_latency_adds_up_along_the_route),
+        cmocka_unit_test(database_serves_reads_and_writes_at_the_primary),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
