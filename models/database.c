@@ -52,6 +52,7 @@ static const char *const partitionings[] = {"hash", "range", NULL};
 typedef struct repl_cfg {
     int mode;
     ss_dist lag;
+    ss_dist apply;          /* unset: what a write costs */
 } repl_cfg;
 
 typedef struct db_cfg {
@@ -71,6 +72,8 @@ static const ss_param repl_params[] = {
      "async (answer at once) or sync (wait until a replica applied it)"},
     {"lag", SS_P_DIST, offsetof(repl_cfg, lag), 0, "10ms", 0, 0,
      "time for a write to reach a replica"},
+    {"apply", SS_P_DIST, offsetof(repl_cfg, apply), 0, NULL, 0, 0,
+     "work a replica spends applying a write (default: the write's service)"},
     {0},
 };
 
@@ -122,6 +125,7 @@ struct db {
     shard *shards;
     int h_apply, h_failover;
     ss_station **stations;  /* for ss_station_sum                          */
+    ss_opdist service;      /* read, write, and apply on replicas          */
     uint64_t lost_applies;
 };
 
@@ -212,7 +216,7 @@ static ss_req *replicate(db *d, ss_sim *sim, shard *sh, uint64_t key)
         bool created;
         (*ss_u64map_put(&sh->pending[node], key, &created))++;
         ss_req *job = ss_sim_job_new(sim);
-        job->op = SS_OP_WRITE;
+        job->op = SS_OP_APPLY;
         job->key = key;
         job->aux = (uint32_t)encode(d, sh->index, node);
         if (d->cfg->replication.mode == REPL_SYNC && !wait_for)
@@ -414,6 +418,9 @@ static void db_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
         d->node_dc[k] = (k - 1) / d->per_dc;
     for (int k = 0; k < d->n_nodes; k++)
         d->node_region[k] = ss_sim_dc_region(sim, d->node_dc[k]);
+    d->service = d->cfg->service;
+    if (d->cfg->replication.apply.kind != SS_DIST_KINDS)
+        d->service.op[SS_OP_APPLY] = d->cfg->replication.apply;
     d->h_apply = ss_sim_handler(sim, on_apply_arrival, d);
     d->h_failover = ss_sim_handler(sim, on_failover, d);
     d->shards = ss_calloc((size_t)d->cfg->shards, sizeof *d->shards);
@@ -424,7 +431,7 @@ static void db_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
         sh->index = s;
         sh->fault_node = -1;
         ss_station_init(&sh->st, sim, self->name, d->n_nodes, d->cfg->cores, d->cfg->queue,
-                        &d->cfg->service, self->rng, shard_done, sh);
+                        &d->service, self->rng, shard_done, sh);
         sh->st.fail = shard_fail;
         sh->pending = ss_calloc((size_t)d->n_nodes, sizeof *sh->pending);
         for (int k = 0; k < d->n_nodes; k++)

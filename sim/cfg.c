@@ -410,7 +410,7 @@ bool ss_cfg_value(ss_cfgctx *ctx, const ss_param *p, const ss_node *v, const cha
             static const char *const ops[] = {"read", "write", NULL};
             bool ok = true;
             ss_cfg_unknown_keys(ctx, v, path, NULL, ops);
-            for (int o = 0; o < SS_OPS; o++) {
+            for (int o = SS_OP_READ; o <= SS_OP_WRITE; o++) {
                 char sub[300];
                 ss_cfg_join(sub, sizeof sub, path, ops[o]);
                 const ss_node *d = ss_node_get(v, ops[o]);
@@ -422,11 +422,12 @@ bool ss_cfg_value(ss_cfgctx *ctx, const ss_param *p, const ss_node *v, const cha
                 }
                 ok = ss_cfg_dist(ctx, d, sub, &od->op[o]) && ok;
             }
+            od->op[SS_OP_APPLY] = od->op[SS_OP_WRITE];
             return ok;
         }
-        if (!ss_cfg_dist(ctx, v, path, &od->op[0]))
+        if (!ss_cfg_dist(ctx, v, path, &od->op[SS_OP_READ]))
             return false;
-        od->op[1] = od->op[0];
+        od->op[SS_OP_WRITE] = od->op[SS_OP_APPLY] = od->op[SS_OP_READ];
         return true;
     }
     case SS_P_BOOL: {
@@ -583,6 +584,11 @@ void ss_cfg_table(ss_cfgctx *ctx, const ss_param *table, const ss_node *map, con
         }
         if (p->type == SS_P_STRUCT) {
             ss_cfg_table(ctx, p->sub, NULL, full, field, NULL);
+            continue;
+        }
+        if (p->type == SS_P_DIST && !p->def) {
+            /* absent, with no default: the model can tell (kind KINDS) */
+            ((ss_dist *)field)->kind = SS_DIST_KINDS;
             continue;
         }
         if (p->def) {

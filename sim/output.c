@@ -291,6 +291,8 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
     cJSON_AddNumberToObject(req, "down", (double)res->fail_why[SS_FAIL_DOWN]);
     cJSON_AddNumberToObject(req, "timeout", (double)res->fail_why[SS_FAIL_TIMEOUT]);
     json_num(req, "mean_in_flight", round_to(res->mean_in_flight, 3));
+    cJSON *eng = cJSON_AddObjectToObject(o, "engine");
+    cJSON_AddNumberToObject(eng, "events", (double)res->events);
     cJSON *classes = cJSON_AddArrayToObject(o, "classes");
     for (int k = 0; k < res->n_classes; k++) {
         const ss_class_result *cr = &res->classes[k];

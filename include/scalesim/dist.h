@@ -52,8 +52,10 @@ typedef struct ss_dist {
     size_t n_samples;
 } ss_dist;
 
-/* A read and a write may cost different times (a database's service). */
-enum { SS_OP_READ = 0, SS_OP_WRITE = 1, SS_OPS = 2 };
+/* A read and a write may cost different times (a database's service).
+ * SS_OP_APPLY is internal work: a replica applying a replicated write; it
+ * costs what a write costs unless a model says otherwise. */
+enum { SS_OP_READ = 0, SS_OP_WRITE = 1, SS_OP_APPLY = 2, SS_OPS = 3 };
 typedef struct ss_opdist {
     ss_dist op[SS_OPS];
 } ss_opdist;

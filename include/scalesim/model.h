@@ -56,7 +56,7 @@ typedef struct ss_req {
     uint32_t user;              /* user (closed) or client (open)             */
     uint16_t cls;               /* request class, or SS_CLS_JOB               */
     uint16_t epoch;             /* station instance epoch at service start    */
-    uint8_t op;                 /* SS_OP_READ or SS_OP_WRITE                  */
+    uint8_t op;                 /* SS_OP_READ, SS_OP_WRITE (or SS_OP_APPLY)   */
     uint8_t pos;                /* position in the route now                  */
     uint8_t n_route;
     uint8_t flags;

@@ -11,6 +11,8 @@
  *
  * Defaults are written as scenario text and parsed by the same code, so
  * "1" is a count, "5s" a duration, "-1" means unset for SS_P_INT/COUNT.
+ * An SS_P_DIST with no default that is not written gets kind SS_DIST_KINDS,
+ * so a model can fall back on something else.
  */
 #ifndef SCALESIM_PARAM_H
 #define SCALESIM_PARAM_H

@@ -1,0 +1,128 @@
+/*
+ * tests/bench/bench.c -- how fast scalesim runs and how much memory it takes.
+ *
+ *   ss_bench PATH/TO/scalesim [FILTER]
+ *
+ * Each case runs scalesim as a child process on one scenario and reads the
+ * child's CPU time (user + system) and peak resident memory from wait4(2):
+ * the whole process is measured, loading and report included. Customers and
+ * events come from the run's JSON report. Memory is measured twice, at the
+ * given simulated duration and at ten times it, to show it stays flat.
+ * Not part of ctest: timings on a shared machine are not pass/fail.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct measure {
+    double cpu_s;
+    long peak_kb;
+    double customers, events;
+    int ok;
+} measure;
+
+/* Finds "key": NUMBER in a JSON text. */
+static double json_number(const char *text, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(text, pat);
+    return p ? strtod(p + strlen(pat), NULL) : -1;
+}
+
+static measure run(const char *scalesim, char *const extra[])
+{
+    measure m = {0};
+    int fd[2];
+    if (pipe(fd) != 0)
+        return m;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        close(fd[0]);
+        char *argv[32];
+        int n = 0;
+        argv[n++] = (char *)scalesim;
+        argv[n++] = "-q";
+        argv[n++] = "-o";
+        argv[n++] = "json";
+        for (int i = 0; extra[i] && n < 30; i++)
+            argv[n++] = extra[i];
+        argv[n] = NULL;
+        execv(scalesim, argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    ssize_t got;
+    while ((got = read(fd[0], buf + len, cap - len - 1)) > 0) {
+        len += (size_t)got;
+        if (cap - len < 4096)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[len] = '\0';
+    close(fd[0]);
+    int status;
+    struct rusage ru;
+    wait4(pid, &status, 0, &ru);
+    m.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    m.cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
+              (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+    m.peak_kb = ru.ru_maxrss;
+    m.customers = json_number(buf, "sent");
+    m.events = json_number(buf, "events");
+    free(buf);
+    return m;
+}
+
+typedef struct bench_case {
+    const char *name;
+    const char *file;       /* relative to the source tree */
+    const char *duration;   /* as given; ten times it for the memory check */
+    const char *duration10;
+    const char *warmup;
+} bench_case;
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: ss_bench PATH/TO/scalesim [FILTER]\n");
+        return 2;
+    }
+    const char *filter = argc > 2 ? argv[2] : NULL;
+    static const bench_case cases[] = {
+        {"M/M/1 rho 0.9, 2M customers", "tests/bench/mm1.yaml", "2222222s", "22222222s", "0s"},
+        {"M/M/8 rho 0.9, 2M customers", "tests/bench/mm8.yaml", "277778s", "2777780s", "0s"},
+        {"stage 3, 100k users", "scenarios/stage3-load-balancer.yaml", "5m", "50m", "1m"},
+    };
+    printf("%-30s %12s %14s %12s %10s %14s\n", "case", "cpu s", "customers/s", "events/s",
+           "peak MB", "peak MB x10");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const bench_case *c = &cases[i];
+        if (filter && !strstr(c->name, filter) && !strstr(c->file, filter))
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", SS_SOURCE_DIR, c->file);
+        char *a[] = {"--duration", (char *)c->duration, "--warmup", (char *)c->warmup, path,
+                     NULL};
+        measure m = run(argv[1], a);
+        char *b[] = {"--duration", (char *)c->duration10, "--warmup", (char *)c->warmup, path,
+                     NULL};
+        measure m10 = run(argv[1], b);
+        if (!m.ok || !m10.ok) {
+            printf("%-30s failed\n", c->name);
+            continue;
+        }
+        printf("%-30s %12.3f %14.0f %12.0f %10.1f %14.1f\n", c->name, m.cpu_s,
+               m.customers / m.cpu_s, m.events / m.cpu_s, m.peak_kb / 1024.0,
+               m10.peak_kb / 1024.0);
+        fflush(stdout);
+    }
+    return 0;
+}
