@@ -106,7 +106,10 @@ static void cache_reply(void *state, ss_sim *sim, ss_req *req)
     cache_inst *ci = &c->inst[req->inst[req->pos]];
     ss_time now = ss_sim_now(sim);
     /* reply runs only at caches the answer passes on its way back, never
-     * at the one that answered it, so every read seen here missed here. */
+     * at the one that answered it, so every read seen here missed here.
+     * An error leaves the cache as it was. */
+    if (req->flags & SS_REQ_FAILED)
+        return;
     if (req->op == SS_OP_READ) {
         ss_store_insert(&ci->store, req->key, now);
     } else if (c->cfg->on_write == ON_WRITE_INVALIDATE) {

@@ -7,9 +7,15 @@
  * the next component in the route by `algorithm`:
  *   round_robin        the next instance in turn
  *   random             uniformly at random
- *   least_connections  fewest requests waiting or in service (ties: the
- *                      first after a rotating start, so ties spread out)
- *   power_of_two       the less loaded of two distinct random instances
+ *   least_connections  fewest requests outstanding (ties: the first after
+ *                      a rotating start, so ties spread out)
+ *   power_of_two       the one with fewer outstanding of two distinct
+ *                      random instances
+ * "Outstanding" is the balancer's own count, as nginx and HAProxy keep it:
+ * requests it sent to the instance whose answer (or error) has not come
+ * back through it yet. Counting what waits at the instance instead would
+ * miss the requests on the wire, and every request sent within one hop's
+ * latency would herd onto the same idle instance.
  * Health checks: an instance that crashed stays in rotation until
  * `health_check` has passed (requests sent there fail, as they would),
  * then leaves it; after it recovers it comes back `health_check` later.
@@ -32,13 +38,81 @@ typedef struct lb_cfg {
 
 #define LB_TARGETS 8
 
+/* What the balancer knows of one next-hop component (routes may differ).
+ *
+ * least_connections must find the instance with the fewest outstanding
+ * requests on every request; a scan is O(instances), which dominated runs
+ * with pools of a hundred servers. Counts move by one at a time, so a
+ * bucket queue finds the minimum in O(1): bucket c lists the instances
+ * with c outstanding, in the order they entered it, and `min` is the
+ * lowest non-empty bucket. The head of the lowest bucket has waited there
+ * longest, which spreads ties. While some instance is out of rotation the
+ * balancer falls back to the scan (rare, and only for health-check time). */
+typedef struct lb_target {
+    const ss_station *st;
+    unsigned cursor;
+    uint32_t *outstanding;  /* per instance */
+    int32_t *next, *prev;   /* bucket lists through the instances */
+    int32_t *head, *tail;   /* per count; -1 when empty */
+    uint32_t n_buckets, min;
+} lb_target;
+
+static void bucket_grow(lb_target *tg, uint32_t need)
+{
+    if (need < tg->n_buckets)
+        return;
+    uint32_t n = tg->n_buckets ? tg->n_buckets : 16;
+    while (n <= need)
+        n *= 2;
+    tg->head = ss_realloc(tg->head, n * sizeof *tg->head);
+    tg->tail = ss_realloc(tg->tail, n * sizeof *tg->tail);
+    for (uint32_t c = tg->n_buckets; c < n; c++)
+        tg->head[c] = tg->tail[c] = -1;
+    tg->n_buckets = n;
+}
+
+static void bucket_remove(lb_target *tg, int i)
+{
+    uint32_t c = tg->outstanding[i];
+    if (tg->prev[i] >= 0)
+        tg->next[tg->prev[i]] = tg->next[i];
+    else
+        tg->head[c] = tg->next[i];
+    if (tg->next[i] >= 0)
+        tg->prev[tg->next[i]] = tg->prev[i];
+    else
+        tg->tail[c] = tg->prev[i];
+}
+
+static void bucket_append(lb_target *tg, int i)
+{
+    uint32_t c = tg->outstanding[i];
+    bucket_grow(tg, c);
+    tg->next[i] = -1;
+    tg->prev[i] = tg->tail[c];
+    if (tg->tail[c] >= 0)
+        tg->next[tg->tail[c]] = i;
+    else
+        tg->head[c] = i;
+    tg->tail[c] = i;
+}
+
+static void count_change(lb_target *tg, int i, int delta)
+{
+    bucket_remove(tg, i);
+    tg->outstanding[i] = (uint32_t)((int)tg->outstanding[i] + delta);
+    bucket_append(tg, i);
+    if (tg->outstanding[i] < tg->min)
+        tg->min = tg->outstanding[i];
+    while (tg->head[tg->min] < 0)
+        tg->min++; /* the instance just moved up sits in min + 1 at most */
+}
+
 typedef struct lb {
     ss_station st;
     const lb_cfg *cfg;
     gsl_rng *rng;
-    /* a rotating cursor per next-hop station (routes may differ) */
-    const ss_station *target[LB_TARGETS];
-    unsigned cursor[LB_TARGETS];
+    lb_target target[LB_TARGETS];
     uint64_t n_no_instance;
 } lb;
 
@@ -56,24 +130,31 @@ static void lb_check(void *cfg, ss_cfgctx *ctx)
     ss_station_check(&((lb_cfg *)cfg)->st, ctx);
 }
 
-static unsigned *cursor_for(lb *b, const ss_station *t)
+static lb_target *target_for(lb *b, const ss_station *t)
 {
     for (int i = 0; i < LB_TARGETS; i++) {
-        if (b->target[i] == t)
-            return &b->cursor[i];
-        if (!b->target[i]) {
-            b->target[i] = t;
-            return &b->cursor[i];
+        if (b->target[i].st == t)
+            return &b->target[i];
+        if (!b->target[i].st) {
+            lb_target *tg = &b->target[i];
+            tg->st = t;
+            tg->outstanding = ss_calloc((size_t)t->n, sizeof *tg->outstanding);
+            tg->next = ss_malloc((size_t)t->n * sizeof *tg->next);
+            tg->prev = ss_malloc((size_t)t->n * sizeof *tg->prev);
+            for (int k = 0; k < t->n; k++)
+                bucket_append(tg, k);
+            tg->min = 0;
+            return tg;
         }
     }
-    return &b->cursor[0];
+    return NULL; /* more next hops than LB_TARGETS: balance without counts */
 }
 
-static int choose(lb *b, ss_sim *sim, const ss_station *t)
+static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
 {
     int n = t->n;
     ss_time now = ss_sim_now(sim), hc = b->cfg->health_check;
-    unsigned *cur = cursor_for(b, t);
+    unsigned dummy = 0, *cur = tg ? &tg->cursor : &dummy;
     switch (b->cfg->algorithm) {
     case LB_ROUND_ROBIN:
         for (int k = 0; k < n; k++) {
@@ -93,6 +174,8 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t)
         return -1;
     }
     case LB_LEAST_CONN: {
+        if (tg && ss_station_all_in_rotation(t, now, hc))
+            return tg->head[tg->min];
         int best = -1;
         unsigned best_load = 0;
         int start = (int)(*cur % (unsigned)n);
@@ -101,7 +184,7 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t)
             int i = (start + k) % n;
             if (!ss_station_in_rotation(t, i, now, hc))
                 continue;
-            unsigned load = ss_station_load(t, i);
+            unsigned load = tg ? tg->outstanding[i] : ss_station_load(t, i);
             if (best < 0 || load < best_load) {
                 best = i;
                 best_load = load;
@@ -117,8 +200,11 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t)
         if (c >= a)
             c++;
         bool ua = ss_station_in_rotation(t, a, now, hc), uc = ss_station_in_rotation(t, c, now, hc);
-        if (ua && uc)
-            return ss_station_load(t, c) < ss_station_load(t, a) ? c : a;
+        if (ua && uc) {
+            unsigned la = tg ? tg->outstanding[a] : ss_station_load(t, a);
+            unsigned lc = tg ? tg->outstanding[c] : ss_station_load(t, c);
+            return lc < la ? c : a;
+        }
         if (ua || uc)
             return ua ? a : c;
         /* both out: fall back to any instance in rotation */
@@ -146,14 +232,32 @@ static void lb_done(void *owner, ss_sim *sim, ss_req *req, int inst)
         ss_sim_forward(sim, req);
         return;
     }
-    int i = choose(b, sim, next->station(next_state));
+    const ss_station *t = next->station(next_state);
+    lb_target *tg = target_for(b, t);
+    int i = choose(b, sim, t, tg);
     if (i < 0) {
         if (ss_sim_measuring(sim))
             b->n_no_instance++;
         ss_sim_fail(sim, req, SS_FAIL_DOWN);
         return;
     }
+    if (tg)
+        count_change(tg, i, +1);
     ss_sim_forward_to(sim, req, i);
+}
+
+/* The answer (or error) of a request this balancer dispatched passes back. */
+static void lb_reply(void *state, ss_sim *sim, ss_req *req)
+{
+    lb *b = state;
+    void *next_state;
+    const ss_model_ops *next = ss_sim_next(sim, req, &next_state);
+    if (!next || next->pick || !next->station)
+        return; /* it was not balanced here */
+    lb_target *tg = target_for(b, next->station(next_state));
+    int i = req->inst[req->pos + 1];
+    if (tg && tg->outstanding[i] > 0)
+        count_change(tg, i, -1);
 }
 
 static void lb_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
@@ -193,7 +297,16 @@ static void lb_report(void *state, ss_sim *sim, ss_comp_report *out)
 
 static void lb_destroy(void *state)
 {
-    ss_station_release(&((lb *)state)->st);
+    lb *b = state;
+    for (int i = 0; i < LB_TARGETS; i++) {
+        lb_target *tg = &b->target[i];
+        ss_free(tg->outstanding);
+        ss_free(tg->next);
+        ss_free(tg->prev);
+        ss_free(tg->head);
+        ss_free(tg->tail);
+    }
+    ss_station_release(&b->st);
 }
 
 const ss_model_ops ss_model_load_balancer = {
@@ -205,6 +318,7 @@ const ss_model_ops ss_model_load_balancer = {
     .check = lb_check,
     .init = lb_init,
     .request = lb_request,
+    .reply = lb_reply,
     .fault = lb_fault,
     .station = lb_station,
     .report = lb_report,

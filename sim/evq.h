@@ -3,15 +3,23 @@
  *
  * seq is a counter incremented at every push, so two events at the same
  * time pop in the order they were scheduled (FIFO), and the order is total:
- * no two events compare equal and no doubles are compared. The engine never
- * looks inside: it pushes and pops, so the implementation can change (a
- * calendar or ladder queue) behind this interface.
+ * no two events compare equal and no doubles are compared. The engine only
+ * pushes and pops, so the implementation is chosen behind this interface:
  *
- * Implementation: an implicit 4-ary min-heap of 32-byte events stored by
- * value. Four children share a cache line pair, which halves the depth of a
- * binary heap; sifting moves a hole instead of swapping. Rejected: a
- * pointer heap of separately allocated events (a cache miss per compare)
- * and a splay tree (more pointer chasing for the same O(log n)).
+ *   SS_EVQ_HEAP      an implicit 4-ary min-heap of 32-byte events stored by
+ *                    value. O(log n); its sifts touch a cache line per level,
+ *                    which is what limits it with a million pending timers.
+ *   SS_EVQ_CALENDAR  a calendar queue (R. Brown, CACM 1988): an array of
+ *                    buckets, each a sorted list, one bucket per `width` of
+ *                    time; the array is resized as the population doubles or
+ *                    halves and the width re-estimated from the events about
+ *                    to be served. O(1) expected per operation, one or two
+ *                    cache misses.
+ *
+ * Both are kept and benchmarked (tests/bench); the engine picks the heap for
+ * small pending sets and the calendar for large closed populations. Rejected: a splay tree (pointer chasing for the same
+ * O(log n) as the heap) and a ladder queue (O(1) too, but four structures to
+ * keep right where the calendar's one suffices for these workloads).
  *
  * Ownership: ss_evq_new / ss_evq_free.
  */
@@ -32,26 +40,20 @@ typedef struct ss_event {
     uint32_t code;
 } ss_event;
 
-typedef struct ss_evq {
-    ss_event *heap;
-    size_t n, cap;
-    uint64_t next_seq;
-} ss_evq;
+typedef enum ss_evq_kind { SS_EVQ_CALENDAR, SS_EVQ_HEAP } ss_evq_kind;
 
-ss_evq *ss_evq_new(size_t capacity_hint);
+typedef struct ss_evq ss_evq;
+
+ss_evq *ss_evq_new(ss_evq_kind kind, size_t capacity_hint);
 void ss_evq_free(ss_evq *q);
+const char *ss_evq_kind_name(ss_evq_kind kind);
 
 void ss_evq_push(ss_evq *q, ss_time t, uint32_t handler, uint32_t code, void *ptr);
 /* Removes the earliest event into *out; false when empty. */
 bool ss_evq_pop(ss_evq *q, ss_event *out);
+size_t ss_evq_size(const ss_evq *q);
 
-static inline size_t ss_evq_size(const ss_evq *q) { return q->n; }
-static inline ss_time ss_evq_peek_time(const ss_evq *q)
-{
-    return q->n ? q->heap[0].t : SS_TIME_NEVER;
-}
-
-/* Debug check of the heap property over the whole array: O(n). */
+/* Debug check of the structure's invariant over all of it: O(n). */
 bool ss_evq_valid(const ss_evq *q);
 
 #endif

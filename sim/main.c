@@ -46,6 +46,8 @@ static const char usage_text[] =
     "      --components FILE   also write per-component metrics as CSV to FILE\n"
     "      --check             validate the scenarios, print nothing on success, run nothing\n"
     "      --kinds             list the component kinds and the keys each accepts\n"
+    "      --event-queue KIND  auto (default), heap or calendar: the pending-event\n"
+    "                          set; results are identical, speed differs\n"
     "  -q, --quiet             no progress bar\n"
     "  -h, --help              this help\n"
     "      --version           the version\n"
@@ -159,7 +161,7 @@ int main(int argc, char **argv)
     cli c = {0};
     ss_run_opts_init(&c.run);
     enum { O_SET = 256, O_SEED, O_DURATION, O_WARMUP, O_COMPONENTS, O_CHECK, O_VERSION,
-           O_KINDS };
+           O_KINDS, O_EVQ };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, O_SET},
@@ -169,6 +171,7 @@ int main(int argc, char **argv)
         {"components", required_argument, 0, O_COMPONENTS},
         {"check", no_argument, 0, O_CHECK},
         {"kinds", no_argument, 0, O_KINDS},
+        {"event-queue", required_argument, 0, O_EVQ},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -221,6 +224,19 @@ int main(int argc, char **argv)
         case O_WARMUP:
             if (!parse_duration_opt(optarg, &c.run.warmup)) {
                 rc = usage_error("--warmup: expected a duration like 1m, got \"%s\"", optarg);
+                goto done;
+            }
+            break;
+        case O_EVQ:
+            if (strcmp(optarg, "auto") == 0)
+                c.run.event_queue = 0;
+            else if (strcmp(optarg, "heap") == 0)
+                c.run.event_queue = 1;
+            else if (strcmp(optarg, "calendar") == 0)
+                c.run.event_queue = 2;
+            else {
+                rc = usage_error("--event-queue: expected auto, heap or calendar, got \"%s\"",
+                                 optarg);
                 goto done;
             }
             break;

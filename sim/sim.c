@@ -8,8 +8,10 @@
  * `request` handler runs. The answer goes back position by position; where
  * a component wants to see it (`reply`: a cache filling itself) an event
  * stops there at the right time, elsewhere the latencies are summed and the
- * answer jumps straight to the client. So a route without caches costs one
- * event per hop forward and one for the whole way back.
+ * answer jumps straight to the client. So a route without caches or
+ * balancers costs one event per hop forward and one for the whole way back.
+ * Errors travel back the same way and pass the same `reply` handlers, with
+ * SS_REQ_FAILED set (a balancer must count the answer either way).
  *
  * Zero latencies deliver at once, without an event: the order stays causal
  * and deterministic, and the M/M/1 benchmark runs with two events per
@@ -169,11 +171,10 @@ void ss_sim_forward_to(ss_sim *sim, ss_req *req, int instance)
 static void go_back(ss_sim *sim, ss_req *req, int pos)
 {
     ss_time lat = 0;
-    bool replies = !(req->flags & SS_REQ_FAILED);
     while (pos > 0) {
         lat += ss_sim_latency(sim, req->reg[pos], req->reg[pos - 1]);
         pos--;
-        if (replies && sim->comps[req->route[pos]].has_reply) {
+        if (sim->comps[req->route[pos]].has_reply) {
             if (lat == 0) {
                 ss_rcomp *c = &sim->comps[req->route[pos]];
                 req->pos = (uint8_t)pos;
@@ -364,7 +365,14 @@ ss_status ss_run(const ss_scenario *sc, const ss_run_opts *opts, ss_result **out
     sim->t_measure = warmup;
     sim->t_end = warmup + duration;
     size_t hint = sc->wl.closed ? (size_t)sc->wl.users + 1024 : 4096;
-    sim->evq = ss_evq_new(hint);
+    /* Auto: a heap while few events are pending (it is faster there), the
+     * calendar queue for the many timers of a large closed population
+     * (measured in tests/bench: they cross near 20k users). */
+    ss_evq_kind kind = sim->opts.event_queue == 1   ? SS_EVQ_HEAP
+                       : sim->opts.event_queue == 2 ? SS_EVQ_CALENDAR
+                       : sc->wl.closed && sc->wl.users >= 20000 ? SS_EVQ_CALENDAR
+                                                                 : SS_EVQ_HEAP;
+    sim->evq = ss_evq_new(kind, hint);
     sim->h_deliver = ss_sim_handler(sim, on_deliver, NULL);
     sim->h_return = ss_sim_handler(sim, on_return, NULL);
     sim->h_client = ss_sim_handler(sim, ss_client_answer, NULL);

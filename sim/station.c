@@ -39,6 +39,7 @@ void ss_station_init(ss_station *st, ss_sim *sim, const char *name, int instance
     st->owner = owner;
     st->sim = sim;
     st->inst = ss_calloc((size_t)instances, sizeof *st->inst);
+    st->last_up = -1;
     for (int i = 0; i < instances; i++) {
         st->inst[i].slow = 1;
         st->inst[i].down_since = -1;
@@ -168,6 +169,7 @@ void ss_station_crash(ss_station *st, ss_sim *sim, int i)
     in->down = true;
     in->down_since = now;
     in->last_down = now;
+    st->n_down++;
     in->epoch++;
     in->busy = 0;
     ss_req *r = in->qhead;
@@ -190,6 +192,8 @@ void ss_station_recover(ss_station *st, ss_sim *sim, int i)
     in->down = false;
     in->down_since = -1;
     in->up_since = ss_sim_now(sim);
+    st->n_down--;
+    st->last_up = in->up_since;
 }
 
 void ss_station_slow(ss_station *st, int i, double factor)

@@ -252,6 +252,71 @@ static void database_serves_reads_and_writes_at_the_primary(void **state)
     ss_scenario_free(sc);
 }
 
+static const char *db_yaml =
+    "scalesim: 1\n"
+    "simulation: {duration: 60s, warmup: 0s}\n"
+    "workload:\n"
+    "  rate: 1000/s\n"
+    "  requests:\n"
+    "    read: {weight: 9, op: read, route: [db]}\n"
+    "    write: {weight: 1, op: write, route: [db]}\n"
+    "components:\n"
+    "  db: {kind: database, cores: 100, service: exp(1ms), replicas: 2, read_from: replicas,\n"
+    "       failover: 10s, replication: {lag: 50ms}}\n";
+
+/* A primary crash fails writes until the failover promotes a replica
+ * (10 s); reads from replicas go on throughout. */
+static void database_failover_fails_writes_only_until_promotion(void **state)
+{
+    const char *sets[] = {"faults=[{at: 20s, target: db.primary, action: crash}]", NULL};
+    ss_scenario *sc = load_text(db_yaml, sets);
+    ss_result *r = run1(sc, 0);
+    const ss_class_result *reads = &r->classes[0], *writes = &r->classes[1];
+    assert_string_equal(writes->name, "write");
+    assert_int_equal(reads->failed, 0);
+    /* 100 writes/s for 10 s, plus the few in service at the crash */
+    assert_near((double)writes->failed, 1000, 5 * sqrt(1000) + 5);
+    assert_true(writes->ok > 4000);
+    assert_near(extra(comp(r, "db"), "failovers"), 1, 0);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* A primary that comes back before the failover completes stays primary:
+ * writes fail only while it is down. */
+static void database_short_crash_needs_no_failover(void **state)
+{
+    const char *sets[] = {"faults=[{at: 20s, target: db.primary, action: crash, duration: 4s}]",
+                          NULL};
+    ss_scenario *sc = load_text(db_yaml, sets);
+    ss_result *r = run1(sc, 0);
+    assert_near((double)r->classes[1].failed, 400, 5 * sqrt(400) + 5);
+    assert_near(extra(comp(r, "db"), "failovers"), 0, 0);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* sync replication: a write answers once a replica has applied it, so its
+ * response time gains the lag (50 ms) and the replica's apply (1 ms mean);
+ * async answers at once. */
+static void database_sync_replication_waits_for_a_replica(void **state)
+{
+    const char *sync[] = {"components.db.replication.mode=sync", NULL};
+    ss_scenario *sc = load_text(db_yaml, sync);
+    ss_result *r = run1(sc, 0);
+    double w;
+    assert_true(ss_hist_mean(&r->classes[1].lat, &w));
+    assert_near(w * 1e-6, 1 + 50 + 1, 0.3);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+    sc = load_text(db_yaml, NULL);
+    r = run1(sc, 0);
+    assert_true(ss_hist_mean(&r->classes[1].lat, &w));
+    assert_near(w * 1e-6, 1, 0.1);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +332,9 @@ int main(void)
         cmocka_unit_test(profile_follows_the_piecewise_linear_rate),
         cmocka_unit_test(network_latency_adds_up_along_the_route),
         cmocka_unit_test(database_serves_reads_and_writes_at_the_primary),
+        cmocka_unit_test(database_failover_fails_writes_only_until_promotion),
+        cmocka_unit_test(database_short_crash_needs_no_failover),
+        cmocka_unit_test(database_sync_replication_waits_for_a_replica),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,7 +9,9 @@
  *   ss_sim_respond  -- answer from here (a cache hit; or the route ends),
  *   ss_sim_fail     -- the request fails (rejected, component down).
  * The answer travels back the same way; each component on the way back whose
- * ops have a `reply` handler sees it pass (a cache inserts the key there).
+ * ops have a `reply` handler sees it pass (a cache inserts the key there; a
+ * balancer counts the request done). Errors travel back too, with
+ * SS_REQ_FAILED set in req->flags.
  *
  * Handlers borrow the request for the duration of the call; the engine owns
  * requests, model state and events. Everything a model needs for a run hangs

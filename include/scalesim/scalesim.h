@@ -25,6 +25,7 @@ typedef struct ss_run_opts {
     unsigned replication;       /* 0, 1, ...: independent streams          */
     ss_time duration, warmup;   /* -1: the scenario's                      */
     ss_time interval;           /* time series interval; 0: none           */
+    int event_queue;            /* 0: auto, 1: heap, 2: calendar queue     */
     /* Called now and then with the fraction of simulated time done. */
     void (*progress)(void *ctx, double done, uint64_t events);
     void *progress_ctx;

@@ -74,6 +74,8 @@ struct ss_station {
     int64_t queue_cap;      /* waiting places per instance; -1 unbounded */
     const ss_opdist *service;
     ss_station_inst *inst;
+    int n_down;             /* instances crashed now                      */
+    ss_time last_up;        /* latest recovery of any instance, or -1     */
     int handler;
     ss_station_done_fn done;
     /* Told of requests a crash fails (waiting, or in service); NULL: they
@@ -101,6 +103,11 @@ int ss_station_pick(ss_station *st);
  * a crashed instance stays in rotation until hc has passed (requests sent
  * there fail), and one that was taken out comes back hc after it recovers. */
 bool ss_station_in_rotation(const ss_station *st, int i, ss_time now, ss_time hc);
+/* True when every instance is in rotation: O(1), for the common case. */
+static inline bool ss_station_all_in_rotation(const ss_station *st, ss_time now, ss_time hc)
+{
+    return st->n_down == 0 && (st->last_up < 0 || now - st->last_up >= hc);
+}
 
 /* Applies a crash, slow or outage fault to the instances it names. */
 void ss_station_fault(ss_station *st, ss_sim *sim, const ss_fault_ev *f);

@@ -8,6 +8,8 @@
  * the whole process is measured, loading and report included. Customers and
  * events come from the run's JSON report. Memory is measured twice, at the
  * given simulated duration and at ten times it, to show it stays flat.
+ * Every case runs with both event queues (calendar, heap); their results
+ * are identical, only the speed differs.
  * Not part of ctest: timings on a shared machine are not pass/fail.
  */
 #define _GNU_SOURCE
@@ -89,6 +91,26 @@ typedef struct bench_case {
     const char *warmup;
 } bench_case;
 
+static void run_case(const char *scalesim, const bench_case *c, const char *queue)
+{
+    char path[1024], label[96];
+    snprintf(path, sizeof path, "%s/%s", SS_SOURCE_DIR, c->file);
+    snprintf(label, sizeof label, "%s [%s]", c->name, queue);
+    char *a[] = {"--event-queue", (char *)queue, "--duration", (char *)c->duration, "--warmup",
+                 (char *)c->warmup, path, NULL};
+    measure m = run(scalesim, a);
+    char *b[] = {"--event-queue", (char *)queue, "--duration", (char *)c->duration10, "--warmup",
+                 (char *)c->warmup, path, NULL};
+    measure m10 = run(scalesim, b);
+    if (!m.ok || !m10.ok) {
+        printf("%-44s failed\n", label);
+        return;
+    }
+    printf("%-44s %8.3f %12.0f %12.0f %9.1f %12.1f\n", label, m.cpu_s, m.customers / m.cpu_s,
+           m.events / m.cpu_s, m.peak_kb / 1024.0, m10.peak_kb / 1024.0);
+    fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -100,29 +122,16 @@ int main(int argc, char **argv)
         {"M/M/1 rho 0.9, 2M customers", "tests/bench/mm1.yaml", "2222222s", "22222222s", "0s"},
         {"M/M/8 rho 0.9, 2M customers", "tests/bench/mm8.yaml", "277778s", "2777780s", "0s"},
         {"stage 3, 100k users", "scenarios/stage3-load-balancer.yaml", "5m", "50m", "1m"},
+        {"stage 5, 300k users, 1M keys", "scenarios/stage5-cache.yaml", "2m", "20m", "1m"},
     };
-    printf("%-30s %12s %14s %12s %10s %14s\n", "case", "cpu s", "customers/s", "events/s",
-           "peak MB", "peak MB x10");
+    printf("%-44s %8s %12s %12s %9s %12s\n", "case [event queue]", "cpu s", "requests/s",
+           "events/s", "peak MB", "peak MB x10");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const bench_case *c = &cases[i];
         if (filter && !strstr(c->name, filter) && !strstr(c->file, filter))
             continue;
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", SS_SOURCE_DIR, c->file);
-        char *a[] = {"--duration", (char *)c->duration, "--warmup", (char *)c->warmup, path,
-                     NULL};
-        measure m = run(argv[1], a);
-        char *b[] = {"--duration", (char *)c->duration10, "--warmup", (char *)c->warmup, path,
-                     NULL};
-        measure m10 = run(argv[1], b);
-        if (!m.ok || !m10.ok) {
-            printf("%-30s failed\n", c->name);
-            continue;
-        }
-        printf("%-30s %12.3f %14.0f %12.0f %10.1f %14.1f\n", c->name, m.cpu_s,
-               m.customers / m.cpu_s, m.events / m.cpu_s, m.peak_kb / 1024.0,
-               m10.peak_kb / 1024.0);
-        fflush(stdout);
+        run_case(argv[1], c, "calendar");
+        run_case(argv[1], c, "heap");
     }
     return 0;
 }
