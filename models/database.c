@@ -482,6 +482,29 @@ static void db_report(void *state, ss_sim *sim, ss_comp_report *out)
     }
     ss_station_sum(d->stations, shards, sim, &out->all);
     out->billable_instances = (double)shards * d->n_nodes;
+    /* the busiest part: a shard's primary, or a shard's replicas together */
+    for (int s = 0; s < shards; s++) {
+        const shard *sh = &d->shards[s];
+        double prim = rows[s * d->n_nodes + sh->primary].util, rep_util = 0;
+        int n_rep = 0;
+        for (int k = 0; k < d->n_nodes; k++)
+            if (k != sh->primary && !isnan(rows[s * d->n_nodes + k].util)) {
+                rep_util += rows[s * d->n_nodes + k].util;
+                n_rep++;
+            }
+        rep_util = n_rep ? rep_util / n_rep : NAN;
+        char prefix[16] = "";
+        if (shards > 1)
+            snprintf(prefix, sizeof prefix, "s%d.", s % 10000);
+        if (!isnan(prim) && (isnan(out->peak_util) || prim > out->peak_util)) {
+            out->peak_util = prim;
+            snprintf(out->peak_part, sizeof out->peak_part, "%sprimary", prefix);
+        }
+        if (!isnan(rep_util) && rep_util > out->peak_util) {
+            out->peak_util = rep_util;
+            snprintf(out->peak_part, sizeof out->peak_part, "%sreplicas", prefix);
+        }
+    }
     ss_report_extra(out, "reads=%llu;writes=%llu", (unsigned long long)reads,
                     (unsigned long long)writes);
     if (d->per_dc > 0) {

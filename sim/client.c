@@ -3,6 +3,17 @@
  *
  * Closed model: each of `users` users thinks (think_time), sends one
  * request, waits for its answer or for the timeout, and thinks again.
+ *
+ * With exponential think times (the usual case) no user holds a timer.
+ * The thinking users' timers, memoryless and independent, together finish
+ * as a Poisson process of rate thinking / mean, and each finish is equally
+ * likely to be any thinking user's. So the pool is simulated by thinning
+ * (Lewis and Shedler 1979): candidates come at the largest possible rate,
+ * users / mean; one uniform draw u in [0, users) accepts the candidate when
+ * u < thinking and then names thinking[u]. The law is exactly that of N
+ * separate timers, but instead of a million pending events there is one,
+ * and the event set stays small enough for the cache. Other think-time
+ * distributions have memory and keep one timer per user.
  * Open model: Poisson arrivals at `rate`, or at a piecewise-linear rate
  * `profile` by thinning (Lewis and Shedler): candidates at the peak rate,
  * each kept with probability rate(t) / peak. Open arrivals are spread
@@ -14,6 +25,12 @@
  * times out what has expired, and re-arms for the new oldest. An answer
  * unlinks its request in O(1). A timed-out request goes on inside the
  * system (it still costs work there); its answer, when it comes, is dropped.
+ *
+ * DNS: with a dns component, a client resolves before its first request
+ * and again whenever its cached answer is older than the TTL; the time the
+ * resolution takes is part of the request's response time. The answer names
+ * a datacenter, which the client keeps until the TTL runs out. Without a
+ * dns component clients always reach the nearest datacenter that is up.
  *
  * Statistics: a request is counted as offered when it is sent after the
  * warm-up, and as answered or failed when that happens after the warm-up.
@@ -99,14 +116,28 @@ static void unlink_inflight(ss_sim *sim, ss_req *r)
 
 static void think(ss_sim *sim, uint32_t user)
 {
+    if (sim->pool_think) {
+        sim->think_slot[user] = (uint32_t)sim->n_thinking;
+        sim->thinking[sim->n_thinking++] = user;
+        return;
+    }
     ss_time t = ss_dist_sample_ns(&sim->sc->wl.think, sim->rng_wl);
     ss_sim_schedule(sim, t, sim->h_think, user, NULL);
+}
+
+/* The next candidate end of a think time in the pool (see the top). */
+static void schedule_pool(ss_sim *sim)
+{
+    double mean = sim->sc->wl.think.p[0] / (double)sim->n_clients;
+    ss_sim_schedule(sim, ss_time_from_s(gsl_ran_exponential(sim->rng_wl, mean)), sim->h_pool, 0,
+                    NULL);
 }
 
 static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
 {
     if (sim->now >= sim->t_measure && r->cls != SS_CLS_JOB) {
         sim->cres[r->cls].failed++;
+        sim->rres[sim->region_slot[r->region]].failed++;
         sim->fail_why[why]++;
     }
 }
@@ -140,8 +171,7 @@ static int nearest_dc(ss_sim *sim, int region)
     for (int d = 0; d < sc->n_dcs; d++) {
         if (!sim->dc_up[d])
             continue;
-        int r = sc->dcs[d].region;
-        ss_time lat = r == region ? 0 : sim->lat_ns[region][r];
+        ss_time lat = sim->lat_mean_ns[region][sc->dcs[d].region];
         if (lat < best_lat) {
             best_lat = lat;
             best = d;
@@ -163,19 +193,49 @@ static void send_from(ss_sim *sim, uint32_t client)
     r->op = (uint8_t)cl->op;
     r->key = ss_keygen_draw(&sim->cls[k].keys, sim->rng_wl);
     r->region = c->region;
+    r->n_route = (uint8_t)cl->n_route;
+    if (sim->now >= sim->t_measure) {
+        sim->cres[k].sent++;
+        sim->rres[sim->region_slot[r->region]].sent++;
+    }
+    link_inflight(sim, r);
+    if (sim->dns >= 0 && c->dns_until <= sim->now) {
+        ss_rcomp *dns = &sim->comps[sim->dns];
+        dns->ops->request(dns->state, sim, r); /* answers with ss_sim_resolved */
+        return;
+    }
     if (sim->dns < 0)
         c->dc = (uint8_t)nearest_dc(sim, c->region);
     r->dc = c->dc;
-    r->n_route = (uint8_t)cl->n_route;
     r->route = sim->routes + ((size_t)k * sim->sc->n_dcs + r->dc) * SS_ROUTE_MAX;
-    if (sim->now >= sim->t_measure)
-        sim->cres[k].sent++;
-    link_inflight(sim, r);
+    ss_sim_send(sim, r);
+}
+
+void ss_sim_resolved(ss_sim *sim, ss_req *r, int dc, ss_time ttl)
+{
+    ss_client *c = &sim->clients[r->user];
+    c->dc = (uint8_t)dc;
+    c->dns_until = sim->now + ttl;
+    r->dc = (uint8_t)dc;
+    r->route = sim->routes + ((size_t)r->cls * sim->sc->n_dcs + r->dc) * SS_ROUTE_MAX;
     ss_sim_send(sim, r);
 }
 
 static void on_think(void *obj, ss_sim *sim, void *ptr, uint32_t user)
 {
+    send_from(sim, user);
+}
+
+static void on_pool(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    schedule_pool(sim);
+    uint64_t u = (uint64_t)(gsl_rng_uniform(sim->rng_wl) * (double)sim->n_clients);
+    if (u >= (uint64_t)sim->n_thinking)
+        return; /* thinned: that user is waiting for an answer */
+    uint32_t user = sim->thinking[u];
+    uint32_t last = sim->thinking[--sim->n_thinking];
+    sim->thinking[u] = last;
+    sim->think_slot[last] = (uint32_t)u;
     send_from(sim, user);
 }
 
@@ -236,8 +296,12 @@ void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         count_failure(sim, r, (ss_fail)r->fail_why);
     } else if (sim->now >= sim->t_measure) {
         ss_class_result *cr = &sim->cres[r->cls];
+        ss_region_result *rr = &sim->rres[sim->region_slot[r->region]];
         cr->ok++;
+        rr->ok++;
         ss_hist_add(&cr->lat, sim->now - r->t_sent);
+        if (sim->sc->wl.n_regions > 1)
+            ss_hist_add(&rr->lat, sim->now - r->t_sent);
     }
     uint32_t user = r->user;
     ss_sim_req_release(sim, r);
@@ -253,6 +317,7 @@ void ss_client_init(ss_sim *sim)
     const ss_workload *wl = &sc->wl;
     sim->rng_wl = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "workload", 0));
     sim->h_think = ss_sim_handler(sim, on_think, NULL);
+    sim->h_pool = ss_sim_handler(sim, on_pool, NULL);
     sim->h_arrival = ss_sim_handler(sim, on_arrival, NULL);
     sim->h_timeout = ss_sim_handler(sim, on_timeout, NULL);
     if (wl->n_classes > 1) {
@@ -271,6 +336,12 @@ void ss_client_init(ss_sim *sim)
     }
     if (wl->n_regions > 1)
         sim->region_pick = gsl_ran_discrete_preproc((size_t)wl->n_regions, wl->region_weight);
+    sim->rres = ss_calloc((size_t)wl->n_regions, sizeof *sim->rres);
+    for (int i = 0; i < wl->n_regions; i++) {
+        sim->region_slot[wl->region[i]] = (uint8_t)i;
+        sim->rres[i].name = sim->sc->region_names[wl->region[i]];
+        ss_hist_init(&sim->rres[i].lat);
+    }
     sim->n_clients = wl->closed ? wl->users : wl->clients;
     sim->clients = ss_calloc((size_t)sim->n_clients, sizeof *sim->clients);
     /* A separate stream places clients, so the regions do not shift the
@@ -293,8 +364,15 @@ void ss_client_start(ss_sim *sim)
 {
     const ss_workload *wl = &sim->sc->wl;
     if (wl->closed) {
+        sim->pool_think = wl->think.kind == SS_DIST_EXP;
+        if (sim->pool_think) {
+            sim->thinking = ss_malloc((size_t)sim->n_clients * sizeof *sim->thinking);
+            sim->think_slot = ss_malloc((size_t)sim->n_clients * sizeof *sim->think_slot);
+        }
         for (int64_t u = 0; u < sim->n_clients; u++)
             think(sim, (uint32_t)u);
+        if (sim->pool_think)
+            schedule_pool(sim);
         return;
     }
     sim->now = 0;
@@ -315,8 +393,13 @@ void ss_client_release(ss_sim *sim)
         for (int k = 0; k < sim->sc->wl.n_classes; k++)
             ss_hist_release(&sim->cres[k].lat);
     ss_free(sim->cres);
+    for (int i = 0; sim->rres && i < sim->sc->wl.n_regions; i++)
+        ss_hist_release(&sim->rres[i].lat);
+    ss_free(sim->rres);
     ss_free(sim->cls);
     ss_free(sim->clients);
+    ss_free(sim->thinking);
+    ss_free(sim->think_slot);
     if (sim->class_pick)
         gsl_ran_discrete_free(sim->class_pick);
     if (sim->region_pick)

@@ -105,6 +105,10 @@ typedef struct calendar {
      * width no longer fits the times (a burst, or a quiet spell): re-estimate
      * it without waiting for the population to double or halve. */
     uint64_t ops, steps;
+    uint64_t check_every;   /* ops between checks; doubles when a
+                             * re-estimate did not help, so resizing never
+                             * costs more than O(1) per operation */
+    double last_ratio;      /* steps per op that caused the last re-estimate */
     bool resizing;
 } calendar;
 
@@ -231,10 +235,19 @@ static void cq_resize(calendar *c, uint32_t nb)
 
 static void cq_check_work(calendar *c)
 {
-    if (++c->ops < 4096 || c->resizing)
+    if (++c->ops < c->check_every || c->resizing)
         return;
-    if (c->steps > 8 * c->ops)
+    double ratio = (double)c->steps / (double)c->ops;
+    if (ratio > 3) {
+        /* a re-estimate that left the work as high as before is not tried
+         * again soon: the times are bimodal, or many share one instant */
+        if (c->last_ratio > 0 && ratio > 0.5 * c->last_ratio && c->check_every < (1u << 26))
+            c->check_every *= 2;
+        c->last_ratio = ratio;
         cq_resize(c, c->nb);
+    } else {
+        c->last_ratio = 0;
+    }
     c->ops = c->steps = 0;
 }
 
@@ -333,6 +346,7 @@ ss_evq *ss_evq_new(ss_evq_kind kind, size_t capacity_hint)
     } else {
         q->cal.free_head = NIL;
         q->cal.shift = 20; /* 1 ms until the first resize measures */
+        q->cal.check_every = 4096;
         cq_alloc_buckets(&q->cal, 64);
         cq_set_cursor(&q->cal, 0);
     }

@@ -138,6 +138,138 @@ static void cell_num(char *buf, size_t n, double v, int decimals)
         snprintf(buf, n, "-");
 }
 
+/* Prints rows of cells as aligned columns; left-aligns the columns whose
+ * bit is set in left_mask. Widths count characters, not bytes (the ± sign). */
+static void print_columns(FILE *f, char ***cells, int n_lines, int n_cols, unsigned long left_mask)
+{
+    int *w = ss_calloc((size_t)n_cols, sizeof *w);
+    for (int l = 0; l < n_lines; l++)
+        for (int c = 0; c < n_cols; c++) {
+            int len = 0;
+            for (const unsigned char *p = (const unsigned char *)cells[l][c]; *p; p++)
+                len += (*p & 0xc0) != 0x80;
+            if (len > w[c])
+                w[c] = len;
+        }
+    for (int l = 0; l < n_lines; l++) {
+        for (int c = 0; c < n_cols; c++) {
+            const char *s = cells[l][c];
+            int len = 0;
+            for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+                len += (*p & 0xc0) != 0x80;
+            bool left = (left_mask >> c) & 1;
+            if (c + 1 == n_cols && left && !*s)
+                break; /* no trailing blanks */
+            if (c)
+                fputs("  ", f);
+            if (!left)
+                fprintf(f, "%*s", w[c] - len, "");
+            fputs(s, f);
+            if (left && c + 1 < n_cols)
+                fprintf(f, "%*s", w[c] - len, "");
+        }
+        fputc('\n', f);
+    }
+    ss_free(w);
+}
+
+static void free_cells(char ***cells, int n_lines, int n_cols)
+{
+    for (int l = 0; l < n_lines; l++) {
+        for (int c = 0; c < n_cols; c++)
+            ss_free(cells[l][c]);
+        ss_free(cells[l]);
+    }
+    ss_free(cells);
+}
+
+static char ***new_cells(int n_lines, int n_cols)
+{
+    char ***cells = ss_calloc((size_t)n_lines, sizeof *cells);
+    for (int l = 0; l < n_lines; l++)
+        cells[l] = ss_calloc((size_t)n_cols, sizeof **cells);
+    return cells;
+}
+
+/* One run in detail: each component's load, for a person reading why. */
+static void table_components(FILE *f, const ss_result *res)
+{
+    static const char *const head[] = {"component", "kind", "util", "mean wait ms",
+                                       "p95 wait ms", "rejected", "notes"};
+    enum { COLS = 7 };
+    int n_lines = res->n_comps + 1;
+    char ***cells = new_cells(n_lines, COLS);
+    for (int c = 0; c < COLS; c++)
+        cells[0][c] = ss_strdup(head[c]);
+    for (int i = 0; i < res->n_comps; i++) {
+        const ss_comp_result *cr = &res->comps[i];
+        const ss_comp_row *a = &cr->rep.all;
+        char **L = cells[i + 1], b[64];
+        L[0] = ss_strdup(cr->name);
+        L[1] = ss_strdup(cr->kind);
+        if (isfinite(a->util))
+            snprintf(b, sizeof b, "%.0f%%", a->util * 100);
+        else
+            snprintf(b, sizeof b, "-");
+        L[2] = ss_strdup(b);
+        cell_num(b, sizeof b, a->mean_wait_ms, 3);
+        L[3] = ss_strdup(b);
+        cell_num(b, sizeof b, a->p95_wait_ms, 3);
+        L[4] = ss_strdup(b);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)a->rejected);
+        L[5] = ss_strdup(b);
+        char notes[160] = "";
+        if (isfinite(a->hit_ratio))
+            snprintf(notes, sizeof notes, "hit ratio %.1f%%", a->hit_ratio * 100);
+        if (isfinite(cr->rep.peak_util) && cr->rep.peak_part[0]) {
+            size_t u = strlen(notes);
+            snprintf(notes + u, sizeof notes - u, "%sbusiest: %s %.0f%%", u ? "; " : "",
+                     cr->rep.peak_part, cr->rep.peak_util * 100);
+        }
+        const char *stale = strstr(cr->rep.extra, "stale_read_ratio=");
+        if (stale) {
+            size_t u = strlen(notes);
+            snprintf(notes + u, sizeof notes - u, "%sstale reads %.1f%%", u ? "; " : "",
+                     strtod(stale + 17, NULL) * 100);
+        }
+        L[6] = ss_strdup(notes);
+    }
+    print_columns(f, cells, n_lines, COLS, 1u | 2u | 64u);
+    free_cells(cells, n_lines, COLS);
+}
+
+/* One run with users in several regions: latency as each region sees it. */
+static void table_regions(FILE *f, const ss_result *res)
+{
+    static const char *const head[] = {"users in", "sent", "ok", "failed", "p50 ms", "p95 ms",
+                                       "p99 ms"};
+    enum { COLS = 7 };
+    int n_lines = res->n_regions + 1;
+    char ***cells = new_cells(n_lines, COLS);
+    for (int c = 0; c < COLS; c++)
+        cells[0][c] = ss_strdup(head[c]);
+    for (int i = 0; i < res->n_regions; i++) {
+        const ss_region_result *rr = &res->regions[i];
+        char **L = cells[i + 1], b[64];
+        L[0] = ss_strdup(rr->name);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)rr->sent);
+        L[1] = ss_strdup(b);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)rr->ok);
+        L[2] = ss_strdup(b);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)rr->failed);
+        L[3] = ss_strdup(b);
+        static const double qs[] = {0.5, 0.95, 0.99};
+        for (int q = 0; q < 3; q++) {
+            double v;
+            cell_num(b, sizeof b, ss_hist_quantile(&rr->lat, qs[q], &v) ? v * 1e-6 : NAN, 2);
+            L[4 + q] = ss_strdup(b);
+        }
+    }
+    fputc('\n', f);
+    print_columns(f, cells, n_lines, COLS, 1u);
+    free_cells(cells, n_lines, COLS);
+}
+
 void ss_out_table(FILE *f, const ss_report *r)
 {
     enum { COLS = 13 };
@@ -146,9 +278,7 @@ void ss_out_table(FILE *f, const ss_report *r)
                                            "$/month",  "bottleneck", "util"};
     int n_cols = COLS + r->n_sweep;
     int n_lines = r->n_rows + 1;
-    char ***cells = ss_calloc((size_t)n_lines, sizeof *cells);
-    for (int l = 0; l < n_lines; l++)
-        cells[l] = ss_calloc((size_t)n_cols, sizeof **cells);
+    char ***cells = new_cells(n_lines, n_cols);
     for (int s = 0; s < r->n_sweep; s++)
         cells[0][s] = ss_strdup(r->sweep_names[s]);
     for (int c = 0; c < COLS; c++)
@@ -193,40 +323,16 @@ void ss_out_table(FILE *f, const ss_report *r)
             snprintf(b, sizeof b, "-");
         L[c++] = ss_strdup(b);
     }
-    /* Column widths in characters (the ± sign is two bytes, one column). */
-    int *w = ss_calloc((size_t)n_cols, sizeof *w);
-    for (int l = 0; l < n_lines; l++)
-        for (int c = 0; c < n_cols; c++) {
-            int len = 0;
-            for (const unsigned char *p = (const unsigned char *)cells[l][c]; *p; p++)
-                len += (*p & 0xc0) != 0x80;
-            if (len > w[c])
-                w[c] = len;
-        }
-    for (int l = 0; l < n_lines; l++) {
-        for (int c = 0; c < n_cols; c++) {
-            const char *s = cells[l][c];
-            int len = 0;
-            for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-                len += (*p & 0xc0) != 0x80;
-            bool left = c - r->n_sweep == 0 || c - r->n_sweep == 11;
-            if (c)
-                fputs("  ", f);
-            if (!left)
-                fprintf(f, "%*s", w[c] - len, "");
-            fputs(s, f);
-            if (left && c + 1 < n_cols)
-                fprintf(f, "%*s", w[c] - len, "");
-        }
+    unsigned long left = (1ul << r->n_sweep) | (1ul << (r->n_sweep + 11));
+    print_columns(f, cells, n_lines, n_cols, left);
+    free_cells(cells, n_lines, n_cols);
+    /* A single run: say where the load is. */
+    if (r->n_rows == 1) {
         fputc('\n', f);
+        table_components(f, r->rows[0].res);
+        if (r->rows[0].res->n_regions)
+            table_regions(f, r->rows[0].res);
     }
-    for (int l = 0; l < n_lines; l++) {
-        for (int c = 0; c < n_cols; c++)
-            ss_free(cells[l][c]);
-        ss_free(cells[l]);
-    }
-    ss_free(cells);
-    ss_free(w);
 }
 
 /* ---- JSON ---------------------------------------------------------------------- */
@@ -309,6 +415,25 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
             json_num(c, qs[i].name,
                      ss_hist_quantile(&cr->lat, qs[i].q, &v) ? round_to(v * 1e-6, 3) : NAN);
         cJSON_AddItemToArray(classes, c);
+    }
+    if (res->n_regions) {
+        cJSON *regions = cJSON_AddArrayToObject(o, "regions");
+        for (int k = 0; k < res->n_regions; k++) {
+            const ss_region_result *rr = &res->regions[k];
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddStringToObject(c, "name", rr->name);
+            cJSON_AddNumberToObject(c, "sent", (double)rr->sent);
+            cJSON_AddNumberToObject(c, "ok", (double)rr->ok);
+            cJSON_AddNumberToObject(c, "failed", (double)rr->failed);
+            double v;
+            json_num(c, "mean_ms", ss_hist_mean(&rr->lat, &v) ? round_to(v * 1e-6, 3) : NAN);
+            static const struct { const char *name; double q; } qs[] = {
+                {"p50_ms", 0.5}, {"p95_ms", 0.95}, {"p99_ms", 0.99}};
+            for (int i = 0; i < 3; i++)
+                json_num(c, qs[i].name,
+                         ss_hist_quantile(&rr->lat, qs[i].q, &v) ? round_to(v * 1e-6, 3) : NAN);
+            cJSON_AddItemToArray(regions, c);
+        }
     }
     cJSON *comps = cJSON_AddArrayToObject(o, "components");
     cJSON *cost = cJSON_AddObjectToObject(o, "cost_month_usd");

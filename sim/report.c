@@ -4,7 +4,8 @@
  * Cost per month: each instance's hourly price x 730 hours, plus per-use
  * prices (DNS queries, CDN egress, broker messages) scaled from the measured
  * window to a month of 730 hours. The bottleneck is the component with the
- * highest utilisation (ties: the first in the scenario).
+ * highest utilisation (ties: the first in the scenario); a component made
+ * of unlike parts (a database) competes with its busiest part.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -90,6 +91,15 @@ void ss_report_build(ss_sim *sim, ss_result *res)
         res->failed += cr->failed;
     }
     memcpy(res->fail_why, sim->fail_why, sizeof res->fail_why);
+    if (sc->wl.n_regions > 1) {
+        res->n_regions = sc->wl.n_regions;
+        res->regions = ss_calloc((size_t)res->n_regions, sizeof *res->regions);
+        for (int i = 0; i < res->n_regions; i++) {
+            res->regions[i] = sim->rres[i];
+            ss_hist_init(&res->regions[i].lat);
+            ss_hist_merge(&res->regions[i].lat, &sim->rres[i].lat);
+        }
+    }
     ss_client_account_inflight(sim);
     res->mean_in_flight = window > 0 ? sim->inflight_area / (window * 1e9) : NAN;
 
@@ -113,9 +123,11 @@ void ss_report_build(ss_sim *sim, ss_result *res)
         ss_comp_result *cr = &res->comps[i];
         snprintf(cr->name, sizeof cr->name, "%s", c->name);
         cr->kind = c->ops->kind;
-        cr->rep.all.util = NAN;
-        cr->rep.all.hit_ratio = NAN;
-        cr->rep.all.wait_prob = NAN;
+        /* what a model does not fill does not exist */
+        ss_comp_row *a = &cr->rep.all;
+        a->throughput_rps = a->util = a->mean_queue = a->mean_wait_ms = a->p95_wait_ms = NAN;
+        a->hit_ratio = a->wait_prob = NAN;
+        cr->rep.peak_util = NAN;
         snprintf(cr->rep.all.instance, sizeof cr->rep.all.instance, "all");
         if (c->ops->report)
             c->ops->report(c->state, sim, &cr->rep);
@@ -124,9 +136,14 @@ void ss_report_build(ss_sim *sim, ss_result *res)
             cr->cost_month += cr->rep.usage_units / c->ops->usage_scale * c->def->usage_price *
                               month_s / window;
         cost += cr->cost_month;
-        if (!isnan(cr->rep.all.util) && cr->rep.all.util > best_util) {
-            best_util = cr->rep.all.util;
-            snprintf(res->bottleneck, sizeof res->bottleneck, "%s", c->name);
+        double util = isnan(cr->rep.peak_util) ? cr->rep.all.util : cr->rep.peak_util;
+        if (!isnan(util) && util > best_util) {
+            best_util = util;
+            if (cr->rep.peak_part[0])
+                snprintf(res->bottleneck, sizeof res->bottleneck, "%.40s.%.31s", c->name,
+                         cr->rep.peak_part);
+            else
+                snprintf(res->bottleneck, sizeof res->bottleneck, "%s", c->name);
         }
     }
     fig[SS_FIG_COST_MONTH] = cost;
@@ -141,6 +158,9 @@ void ss_result_free(ss_result *r)
         return;
     for (int k = 0; k < r->n_classes; k++)
         ss_hist_release(&r->classes[k].lat);
+    for (int k = 0; k < r->n_regions; k++)
+        ss_hist_release(&r->regions[k].lat);
+    ss_free(r->regions);
     for (int i = 0; i < r->n_comps; i++)
         ss_free(r->comps[i].rep.rows);
     ss_hist_release(&r->lat);

@@ -45,6 +45,13 @@ typedef struct ss_class_result {
     ss_hist lat;            /* successful, measured responses (ns)      */
 } ss_class_result;
 
+/* Requests by the region their users are in (only with several regions). */
+typedef struct ss_region_result {
+    const char *name;
+    uint64_t sent, ok, failed;
+    ss_hist lat;
+} ss_region_result;
+
 typedef struct ss_comp_result {
     char name[80];
     const char *kind;
@@ -66,6 +73,8 @@ struct ss_result {
     double mean_in_flight;  /* time average, for Little's law            */
     ss_class_result *classes;
     int n_classes;
+    ss_region_result *regions;  /* one per user region when there are two+ */
+    int n_regions;
     ss_comp_result *comps;
     int n_comps;
     uint64_t events;

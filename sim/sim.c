@@ -65,6 +65,9 @@ uint64_t ss_sim_keys(const ss_sim *sim) { return sim->sc->wl.keys.count; }
 int ss_sim_dcs(const ss_sim *sim) { return sim->sc->n_dcs; }
 int ss_sim_dc_region(const ss_sim *sim, int dc) { return sim->sc->dcs[dc].region; }
 bool ss_sim_dc_up(const ss_sim *sim, int dc) { return sim->dc_up[dc]; }
+ss_time ss_sim_dc_down_since(const ss_sim *sim, int dc) { return sim->dc_down_since[dc]; }
+const char *ss_sim_dc_name(const ss_sim *sim, int dc) { return sim->sc->dcs[dc].name; }
+ss_time ss_sim_distance(const ss_sim *sim, int a, int b) { return sim->lat_mean_ns[a][b]; }
 
 double ss_sim_class_size(const ss_sim *sim, int cls)
 {
@@ -236,6 +239,7 @@ static void on_fault(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         /* Every copy in the datacenter goes down; a component that spans
          * datacenters is told which one and takes down its part there. */
         sim->dc_up[f->dc] = !begin;
+        sim->dc_down_since[f->dc] = begin ? sim->now : -1;
         for (int i = 0; i < sim->n_comps; i++) {
             ss_rcomp *c = &sim->comps[i];
             if (c->ops->fault && (c->ctx.dc == f->dc || c->ctx.dc < 0))
@@ -273,6 +277,7 @@ static void setup_network(ss_sim *sim)
             const ss_dist *d = a == b ? &net->hop : &net->lat[a][b];
             sim->lat_random[a][b] = d->kind != SS_DIST_CONST;
             sim->lat_ns[a][b] = ss_time_from_s(d->p[0]);
+            sim->lat_mean_ns[a][b] = a == b ? 0 : ss_time_from_s(ss_dist_mean(d));
         }
     sim->client_random = net->client.kind != SS_DIST_CONST;
     sim->client_ns = ss_time_from_s(net->client.p[0]);
@@ -364,22 +369,28 @@ ss_status ss_run(const ss_scenario *sc, const ss_run_opts *opts, ss_result **out
     ss_time duration = sim->opts.duration >= 0 ? sim->opts.duration : sc->duration;
     sim->t_measure = warmup;
     sim->t_end = warmup + duration;
-    size_t hint = sc->wl.closed ? (size_t)sc->wl.users + 1024 : 4096;
+    size_t hint = sc->wl.closed && sc->wl.think.kind != SS_DIST_EXP ? (size_t)sc->wl.users + 1024
+                                                                     : 4096;
     /* Auto: a heap while few events are pending (it is faster there), the
-     * calendar queue for the many timers of a large closed population
-     * (measured in tests/bench: they cross near 20k users). */
+     * calendar queue for the many timers of a large closed population whose
+     * think times are not exponential (exponential ones share one timer,
+     * see client.c). Measured in tests/bench: they cross near 20k users. */
     ss_evq_kind kind = sim->opts.event_queue == 1   ? SS_EVQ_HEAP
                        : sim->opts.event_queue == 2 ? SS_EVQ_CALENDAR
-                       : sc->wl.closed && sc->wl.users >= 20000 ? SS_EVQ_CALENDAR
-                                                                 : SS_EVQ_HEAP;
+                       : sc->wl.closed && sc->wl.users >= 20000 &&
+                                 sc->wl.think.kind != SS_DIST_EXP
+                           ? SS_EVQ_CALENDAR
+                           : SS_EVQ_HEAP;
     sim->evq = ss_evq_new(kind, hint);
     sim->h_deliver = ss_sim_handler(sim, on_deliver, NULL);
     sim->h_return = ss_sim_handler(sim, on_return, NULL);
     sim->h_client = ss_sim_handler(sim, ss_client_answer, NULL);
     sim->h_fault = ss_sim_handler(sim, on_fault, NULL);
     sim->rng_net = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "network", 0));
-    for (int d = 0; d < sc->n_dcs; d++)
+    for (int d = 0; d < sc->n_dcs; d++) {
         sim->dc_up[d] = true;
+        sim->dc_down_since[d] = -1;
+    }
     setup_network(sim);
     ss_client_init(sim);
     setup_components(sim);

@@ -56,7 +56,7 @@ struct ss_sim {
 
     ss_handler *handlers;
     size_t n_handlers, cap_handlers;
-    int h_deliver, h_return, h_client, h_think, h_arrival, h_timeout, h_fault, h_dns;
+    int h_deliver, h_return, h_client, h_think, h_pool, h_arrival, h_timeout, h_fault, h_dns;
 
     ss_rcomp *comps;
     int n_comps;
@@ -66,6 +66,7 @@ struct ss_sim {
 
     /* network latencies, constant ones precomputed */
     ss_time lat_ns[SS_MAX_REGIONS][SS_MAX_REGIONS];
+    ss_time lat_mean_ns[SS_MAX_REGIONS][SS_MAX_REGIONS]; /* for routing    */
     bool lat_random[SS_MAX_REGIONS][SS_MAX_REGIONS];
     ss_time client_ns;
     bool client_random;
@@ -78,8 +79,12 @@ struct ss_sim {
     ss_class_rt *cls;
     ss_client *clients;
     int64_t n_clients;
+    bool pool_think;                  /* exponential think: one pooled timer */
+    uint32_t *thinking, *think_slot;  /* the thinking users; each one's index */
+    int64_t n_thinking;
     double peak_rate;                 /* open model: thinning bound      */
     bool dc_up[SS_MAX_REGIONS];
+    ss_time dc_down_since[SS_MAX_REGIONS]; /* -1 while up                    */
 
     /* requests */
     ss_req_slab *slabs;
@@ -93,6 +98,8 @@ struct ss_sim {
 
     /* statistics */
     ss_class_result *cres;
+    ss_region_result *rres;           /* by user region, index of workload  */
+    uint8_t region_slot[SS_MAX_REGIONS]; /* region index -> rres slot       */
     uint64_t fail_why[SS_FAIL_KINDS];
     uint64_t events;
 };

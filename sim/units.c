@@ -80,22 +80,59 @@ bool ss_units_number(const char *s, double *out)
     return true;
 }
 
-bool ss_units_duration(const char *s, double *out_s)
+/* One number-unit pair at the start of s; *used is how much it took. */
+static bool duration_part(const char *s, double *out_s, size_t *used)
 {
     static const struct { const char *name; double scale; } units[] = {
         {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60}, {"h", 3600},
     };
-    double v;
-    const char *u;
-    size_t ul;
-    if (!split(s, &v, &u, &ul))
+    size_t n = ss_units_number_len(s);
+    if (n == 0 || n > 63)
         return false;
+    char buf[64];
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    double v = strtod(buf, NULL);
+    if (!isfinite(v))
+        return false;
+    size_t blank = 0, ul = 0;
+    while (s[n + blank] == ' ')
+        blank++; /* "20 ns" */
+    while (isalpha((unsigned char)s[n + blank + ul]))
+        ul++;
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (unit_is(u, ul, units[i].name)) {
+        if (unit_is(s + n + blank, ul, units[i].name)) {
             *out_s = v * units[i].scale;
+            *used = n + blank + ul;
             return true;
         }
     return false;
+}
+
+/* "250ms", "1.5s", and compounds written largest unit first: "1m30s",
+ * "2h15m". Only the first part may carry a sign. */
+bool ss_units_duration(const char *s, double *out_s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    double total = 0, part;
+    size_t used;
+    if (!duration_part(s, &part, &used))
+        return false;
+    total = part;
+    s += used;
+    while (*s && !isspace((unsigned char)*s)) {
+        if (*s == '+' || *s == '-' || !duration_part(s, &part, &used))
+            return false;
+        total += total < 0 ? -part : part;
+        s += used;
+    }
+    while (isspace((unsigned char)*s))
+        s++;
+    if (*s)
+        return false;
+    *out_s = total;
+    return true;
 }
 
 bool ss_units_rate(const char *s, double *out_per_s)

@@ -1,7 +1,8 @@
 /*
  * sim/units.h -- numbers with units, as scenario files write them.
  *
- * Durations: ns us ms s m h (250ms, 1.5s, 10m). Rates: N/s, N/m, N/h.
+ * Durations: ns us ms s m h (250ms, 1.5s, 10m, and compounds like 1m30s).
+ * Rates: N/s, N/m, N/h.
  * Sizes: B KB MB GB TB (powers of 1000). Counts: 50000, 1e6, 1k, 1M, 2G.
  * Numbers are plain decimal (no hex, inf or nan: strtod would take them).
  * Every parser consumes the whole string; surrounding blanks are allowed.

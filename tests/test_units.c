@@ -18,6 +18,10 @@ static void units_accept_what_scenarios_write(void **state)
     assert_near(v, 5e-4, 1e-18);
     assert_true(ss_units_duration("20 ns", &v));
     assert_near(v, 2e-8, 1e-20);
+    assert_true(ss_units_duration("1m30s", &v));
+    assert_near(v, 90, 0);
+    assert_true(ss_units_duration("2h15m", &v));
+    assert_near(v, 8100, 0);
     assert_true(ss_units_rate("3000/s", &v));
     assert_near(v, 3000, 0);
     assert_true(ss_units_rate("60/m", &v));
@@ -43,7 +47,8 @@ static void units_accept_what_scenarios_write(void **state)
 static void units_reject_everything_else(void **state)
 {
     static const char *const bad_durations[] = {"sixty", "5", "5 parsecs", "ms", "", "0x10s",
-                                                "infs", "nans", "1e", "5ms5", "5.s.", "1,5s"};
+                                                "infs", "nans", "1e", "5ms5", "5.s.", "1,5s",
+                                                "1m-30s", "1m 30s", "1m30"};
     double v = 123;
     for (size_t i = 0; i < sizeof bad_durations / sizeof bad_durations[0]; i++) {
         if (ss_units_duration(bad_durations[i], &v)) {

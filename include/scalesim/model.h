@@ -122,6 +122,11 @@ typedef struct ss_comp_report {
     int n_rows;
     char extra[512];        /* "key=value;key=value"                        */
     double billable_instances; /* instances charged by the hour             */
+    /* A component made of parts that do different work (a database's
+     * primary and its replicas) names its busiest part here, so the
+     * bottleneck can say "db.primary" rather than average the parts. */
+    char peak_part[32];
+    double peak_util;          /* NAN: use all.util                         */
     double usage_units;     /* per-use quantity (queries, GB, messages)     */
 } ss_comp_report;
 
@@ -181,20 +186,31 @@ void ss_sim_fail(ss_sim *sim, ss_req *req, ss_fail why);
  * ops; NULL at the end of the route. For load balancers. */
 const ss_model_ops *ss_sim_next(ss_sim *sim, const ss_req *req, void **state);
 
+/* DNS: the client of req now knows to use datacenter dc until ttl has
+ * passed; req goes on to the first component of its route there. A DNS
+ * model receives each resolution as a `request` and answers with this. */
+void ss_sim_resolved(ss_sim *sim, ss_req *req, int dc, ss_time ttl);
+
 /* Internal work (a replication apply, a queued message): a request object
  * with cls SS_CLS_JOB that never reaches a client. Free with ss_sim_job_free. */
 ss_req *ss_sim_job_new(ss_sim *sim);
 void ss_sim_job_free(ss_sim *sim, ss_req *job);
 
-/* One-way latency between two regions (network.hop within one region). */
+/* One-way latency between two regions (network.hop within one region),
+ * drawn when the latency is a distribution. */
 ss_time ss_sim_latency(ss_sim *sim, int from_region, int to_region);
+/* The mean one-way latency between two regions (0 within one): what
+ * routing decisions compare, drawing nothing. */
+ss_time ss_sim_distance(const ss_sim *sim, int from_region, int to_region);
 int ss_sim_regions(const ss_sim *sim);
 const char *ss_sim_region_name(const ss_sim *sim, int region);
 /* Keys in the workload (for range partitioning). */
 uint64_t ss_sim_keys(const ss_sim *sim);
-/* Time a datacenter's outage began, or -1 when it is up. */
+/* Whether a datacenter is up, and since when it is down (-1 while up). */
 bool ss_sim_dc_up(const ss_sim *sim, int dc);
+ss_time ss_sim_dc_down_since(const ss_sim *sim, int dc);
 int ss_sim_dcs(const ss_sim *sim);
+const char *ss_sim_dc_name(const ss_sim *sim, int dc);
 int ss_sim_dc_region(const ss_sim *sim, int dc);
 /* Mean size in bytes of a request class (its `size`), 0 when unset. */
 double ss_sim_class_size(const ss_sim *sim, int cls);

@@ -49,8 +49,9 @@ check "--set with a bad value" 1 "$ss" --check --set workload.users=lots scenari
 contains "--set error names the path" "$tmp/err" 'workload.users: expected a whole number like 8 or 1k, got "lots"'
 
 # every shipped scenario validates; --check prints nothing
-for f in scenarios/stage*.yaml scenarios/exercises/*.yaml; do
+for f in scenarios/*.yaml scenarios/exercises/*.yaml; do
     [ -f "$f" ] || continue
+    [ "$(basename "$f")" = pricing.yaml ] && continue
     check "--check $f" 0 "$ss" --check "$f"
     if [ -s "$tmp/out" ] || [ -s "$tmp/err" ]; then
         echo "FAIL: --check $f printed something"; fails=$((fails + 1)); fi

@@ -1,0 +1,312 @@
+/*
+ * models/cdn.c -- edge caches near the users, with neighbour lookup.
+ *
+ * One edge (a "pop") per region in `pops`, each a TTL cache of `capacity`
+ * entries (the same store a cache uses). A request whose route starts at
+ * the CDN reaches the edge of the user's region (or the nearest edge when
+ * there is none there, or it is down) and pays the edge's `service` time
+ * (a delay: edges are elastic and do not queue). Then:
+ *   hit at the edge        answered there;
+ *   miss, `neighbours` on  the edge asks the nearest other edge, paying the
+ *                          round trip between them; a hit there answers
+ *                          and fills the local edge;
+ *   otherwise              the request goes on to the origin (the rest of
+ *                          the route) and the answer fills the local edge
+ *                          on its way back.
+ * Every answer delivered to a user counts its class's `size` as egress;
+ * egress is what a CDN bills (pricing.yaml per_use.cdn.per_gb).
+ *
+ * Invariant: edge hits + neighbour hits + origin fetches == lookups.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scalesim/mem.h"
+#include "scalesim/model.h"
+#include "scalesim/store.h"
+
+static const char *const eviction_names[] = {"lru", "fifo", "random", NULL};
+
+typedef struct cdn_cfg {
+    ss_strlist pops;
+    int64_t capacity;
+    ss_time ttl;
+    int eviction;
+    ss_dist service;
+    bool neighbours;
+} cdn_cfg;
+
+typedef struct pop {
+    int region;
+    int neighbour;          /* nearest other pop, -1 without one          */
+    bool down;
+    double slow;
+    ss_store store;
+    uint64_t lookups, edge_hits, neighbour_hits, origin;
+    double egress_bytes;
+} pop;
+
+typedef struct cdn {
+    const cdn_cfg *cfg;
+    gsl_rng *rng;
+    pop *pops;
+    int n;
+    int h_looked_up, h_neighbour;
+} cdn;
+
+static const ss_param cdn_params[] = {
+    {"pops", SS_P_STRLIST, offsetof(cdn_cfg, pops), 0, NULL, 0, 0,
+     "regions with an edge (default: every region)"},
+    {"capacity", SS_P_COUNT, offsetof(cdn_cfg, capacity), SS_PF_REQUIRED | SS_PF_POSITIVE, NULL,
+     0, 0, "entries per edge"},
+    {"ttl", SS_P_DURATION, offsetof(cdn_cfg, ttl), 0, "1h", 0, 0,
+     "an entry expires this long after insertion (0: never)"},
+    {"eviction", SS_P_ENUM, offsetof(cdn_cfg, eviction), 0, "lru", eviction_names, 0,
+     "lru, fifo or random"},
+    {"service", SS_P_DIST, offsetof(cdn_cfg, service), 0, "1ms", 0, 0,
+     "time an edge takes per request (no queueing)"},
+    {"neighbours", SS_P_BOOL, offsetof(cdn_cfg, neighbours), 0, "false", 0, 0,
+     "on a miss, ask the nearest other edge before the origin"},
+    {0},
+};
+
+static void cdn_check(void *cfgp, ss_cfgctx *ctx)
+{
+    cdn_cfg *c = cfgp;
+    for (int i = 0; i < c->pops.n; i++) {
+        if (ss_cfg_region(ctx, c->pops.items[i]) < 0)
+            ss_cfg_error(ctx, "pops", "no region named \"%s\" (regions are named by "
+                         "workload.regions, network.regions and datacenters)",
+                         c->pops.items[i]);
+        for (int j = 0; j < i; j++)
+            if (strcmp(c->pops.items[i], c->pops.items[j]) == 0)
+                ss_cfg_error(ctx, "pops", "region \"%s\" listed twice", c->pops.items[i]);
+    }
+    if (c->capacity > 100000000)
+        ss_cfg_error(ctx, "capacity", "expected at most 100M entries per edge, got %lld",
+                     (long long)c->capacity);
+}
+
+/* The edge serving a region: its own, else the nearest one that is up. */
+static int edge_for(const cdn *c, ss_sim *sim, int region)
+{
+    int best = -1;
+    ss_time best_d = SS_TIME_NEVER;
+    for (int i = 0; i < c->n; i++) {
+        if (c->pops[i].down)
+            continue;
+        ss_time d = c->pops[i].region == region ? -1 : ss_sim_distance(sim, region,
+                                                                     c->pops[i].region);
+        if (d < best_d) {
+            best_d = d;
+            best = i;
+        }
+    }
+    return best >= 0 ? best : 0;
+}
+
+static int cdn_pick(void *state, ss_sim *sim, const ss_req *req, int *region)
+{
+    cdn *c = state;
+    int i = edge_for(c, sim, req->region);
+    *region = c->pops[i].region;
+    return i;
+}
+
+static void deliver(cdn *c, ss_sim *sim, pop *p, ss_req *req)
+{
+    if (ss_sim_measuring(sim))
+        p->egress_bytes += ss_sim_class_size(sim, req->cls);
+    ss_sim_respond(sim, req);
+}
+
+static void cdn_request(void *state, ss_sim *sim, ss_req *req)
+{
+    cdn *c = state;
+    pop *p = &c->pops[req->inst[req->pos]];
+    if (p->down) {
+        ss_sim_fail(sim, req, SS_FAIL_DOWN);
+        return;
+    }
+    ss_time t = ss_dist_sample_ns(&c->cfg->service, c->rng);
+    ss_sim_schedule(sim, (ss_time)((double)t * p->slow), c->h_looked_up, 0, req);
+}
+
+static void on_looked_up(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    cdn *c = obj;
+    ss_req *req = ptr;
+    pop *p = &c->pops[req->inst[req->pos]];
+    bool measuring = ss_sim_measuring(sim);
+    if (measuring)
+        p->lookups++;
+    if (ss_store_lookup(&p->store, req->key, ss_sim_now(sim))) {
+        if (measuring)
+            p->edge_hits++;
+        req->flags |= SS_REQ_HIT;
+        deliver(c, sim, p, req);
+        return;
+    }
+    if (c->cfg->neighbours && p->neighbour >= 0 && !c->pops[p->neighbour].down) {
+        const pop *nb = &c->pops[p->neighbour];
+        ss_time rtt = ss_sim_latency(sim, p->region, nb->region) +
+                      ss_sim_latency(sim, nb->region, p->region);
+        ss_sim_schedule(sim, rtt, c->h_neighbour, 0, req);
+        return;
+    }
+    if (measuring)
+        p->origin++;
+    ss_sim_forward(sim, req);
+}
+
+static void on_neighbour(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    cdn *c = obj;
+    ss_req *req = ptr;
+    pop *p = &c->pops[req->inst[req->pos]];
+    pop *nb = &c->pops[p->neighbour];
+    ss_time now = ss_sim_now(sim);
+    if (ss_store_lookup(&nb->store, req->key, now)) {
+        if (ss_sim_measuring(sim))
+            p->neighbour_hits++;
+        ss_store_insert(&p->store, req->key, now);
+        req->flags |= SS_REQ_HIT;
+        deliver(c, sim, p, req);
+        return;
+    }
+    if (ss_sim_measuring(sim))
+        p->origin++;
+    ss_sim_forward(sim, req);
+}
+
+/* The origin's answer passes back: fill the local edge, deliver. */
+static void cdn_reply(void *state, ss_sim *sim, ss_req *req)
+{
+    cdn *c = state;
+    pop *p = &c->pops[req->inst[req->pos]];
+    if (req->flags & SS_REQ_FAILED)
+        return;
+    ss_store_insert(&p->store, req->key, ss_sim_now(sim));
+    if (ss_sim_measuring(sim))
+        p->egress_bytes += ss_sim_class_size(sim, req->cls);
+}
+
+static void cdn_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
+{
+    cdn *c = state;
+    c->cfg = self->cfg;
+    c->rng = self->rng;
+    int R = ss_sim_regions(sim);
+    c->n = c->cfg->pops.n ? c->cfg->pops.n : R;
+    c->pops = ss_calloc((size_t)c->n, sizeof *c->pops);
+    for (int i = 0; i < c->n; i++) {
+        pop *p = &c->pops[i];
+        p->region = i;
+        if (c->cfg->pops.n)
+            for (int r = 0; r < R; r++)
+                if (strcmp(ss_sim_region_name(sim, r), c->cfg->pops.items[i]) == 0)
+                    p->region = r;
+        p->slow = 1;
+        ss_store_init(&p->store, (uint32_t)c->cfg->capacity, c->cfg->ttl,
+                      (ss_evict)c->cfg->eviction, c->rng);
+    }
+    for (int i = 0; i < c->n; i++) {
+        pop *p = &c->pops[i];
+        p->neighbour = -1;
+        ss_time best = SS_TIME_NEVER;
+        for (int j = 0; j < c->n; j++) {
+            ss_time d = ss_sim_distance(sim, p->region, c->pops[j].region);
+            if (j != i && d < best) {
+                best = d;
+                p->neighbour = j;
+            }
+        }
+    }
+    c->h_looked_up = ss_sim_handler(sim, on_looked_up, c);
+    c->h_neighbour = ss_sim_handler(sim, on_neighbour, c);
+}
+
+static void cdn_fault(void *state, ss_sim *sim, const ss_fault_ev *f)
+{
+    cdn *c = state;
+    if (f->action == SS_FAULT_OUTAGE)
+        return; /* edges are not in the datacenters */
+    for (int i = 0; i < c->n; i++) {
+        if (f->instance >= 0 && f->instance != i)
+            continue;
+        pop *p = &c->pops[i];
+        if (f->action == SS_FAULT_SLOW) {
+            p->slow = f->begin ? f->factor : 1;
+        } else {
+            p->down = f->begin;
+            if (f->begin) { /* it comes back empty */
+                ss_store_release(&p->store);
+                ss_store_init(&p->store, (uint32_t)c->cfg->capacity, c->cfg->ttl,
+                              (ss_evict)c->cfg->eviction, c->rng);
+            }
+        }
+    }
+}
+
+static void cdn_report(void *state, ss_sim *sim, ss_comp_report *out)
+{
+    cdn *c = state;
+    double window = ss_sim_window_s(sim);
+    ss_comp_row *rows = ss_report_rows(out, c->n);
+    uint64_t lookups = 0, edge = 0, nbr = 0, origin = 0;
+    double egress = 0;
+    for (int i = 0; i < c->n; i++) {
+        pop *p = &c->pops[i];
+        snprintf(rows[i].instance, sizeof rows[i].instance, "%s",
+                 ss_sim_region_name(sim, p->region));
+        rows[i].arrivals = p->lookups;
+        rows[i].throughput_rps = window > 0 ? (double)p->lookups / window : NAN;
+        rows[i].util = rows[i].mean_queue = rows[i].mean_wait_ms = rows[i].p95_wait_ms = NAN;
+        rows[i].wait_prob = NAN;
+        rows[i].hit_ratio = p->lookups ? (double)(p->edge_hits + p->neighbour_hits) /
+                                             (double)p->lookups
+                                       : NAN;
+        lookups += p->lookups;
+        edge += p->edge_hits;
+        nbr += p->neighbour_hits;
+        origin += p->origin;
+        egress += p->egress_bytes;
+    }
+    out->all.arrivals = lookups;
+    out->all.throughput_rps = window > 0 ? (double)lookups / window : NAN;
+    out->all.mean_queue = out->all.mean_wait_ms = out->all.p95_wait_ms = NAN;
+    out->all.hit_ratio = lookups ? (double)(edge + nbr) / (double)lookups : NAN;
+    out->usage_units = egress / 1e9; /* GB */
+    double n = lookups ? (double)lookups : 1;
+    ss_report_extra(out, "edge_hit_share=%.4f;neighbour_hit_share=%.4f;origin_share=%.4f",
+                    (double)edge / n, (double)nbr / n, (double)origin / n);
+    ss_report_extra(out, "egress_gb=%.3f", egress / 1e9);
+}
+
+static void cdn_destroy(void *state)
+{
+    cdn *c = state;
+    for (int i = 0; c->pops && i < c->n; i++)
+        ss_store_release(&c->pops[i].store);
+    ss_free(c->pops);
+}
+
+const ss_model_ops ss_model_cdn = {
+    .kind = "cdn",
+    .summary = "edge caches per region, with neighbour lookup, in front of the origin",
+    .params = cdn_params,
+    .cfg_size = sizeof(cdn_cfg),
+    .state_size = sizeof(cdn),
+    .flags = SS_MODEL_SPANS_DCS | SS_MODEL_FIRST,
+    .usage_unit = "per_gb",
+    .usage_scale = 1,
+    .check = cdn_check,
+    .init = cdn_init,
+    .pick = cdn_pick,
+    .request = cdn_request,
+    .reply = cdn_reply,
+    .fault = cdn_fault,
+    .report = cdn_report,
+    .destroy = cdn_destroy,
+};
