@@ -7,9 +7,11 @@
  * there is none there, or it is down) and pays the edge's `service` time
  * (a delay: edges are elastic and do not queue). Then:
  *   hit at the edge        answered there;
- *   miss, `neighbours` on  the edge asks the nearest other edge, paying the
- *                          round trip between them; a hit there answers
- *                          and fills the local edge;
+ *   miss, `neighbours` on  the edge asks the nearest other edge: the
+ *                          question takes the one-way latency between them
+ *                          and the neighbour looks then; its answer takes
+ *                          the way back; a hit answers and fills the local
+ *                          edge;
  *   otherwise              the request goes on to the origin (the rest of
  *                          the route) and the answer fills the local edge
  *                          on its way back.
@@ -52,7 +54,7 @@ typedef struct cdn {
     gsl_rng *rng;
     pop *pops;
     int n;
-    int h_looked_up, h_neighbour;
+    int h_looked_up, h_neighbour, h_neighbour_answer;
 } cdn;
 
 static const ss_param cdn_params[] = {
@@ -150,9 +152,7 @@ static void on_looked_up(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     }
     if (c->cfg->neighbours && p->neighbour >= 0 && !c->pops[p->neighbour].down) {
         const pop *nb = &c->pops[p->neighbour];
-        ss_time rtt = ss_sim_latency(sim, p->region, nb->region) +
-                      ss_sim_latency(sim, nb->region, p->region);
-        ss_sim_schedule(sim, rtt, c->h_neighbour, 0, req);
+        ss_sim_schedule(sim, ss_sim_latency(sim, p->region, nb->region), c->h_neighbour, 0, req);
         return;
     }
     if (measuring)
@@ -160,17 +160,28 @@ static void on_looked_up(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     ss_sim_forward(sim, req);
 }
 
+/* The question reaches the neighbour, which looks now. */
 static void on_neighbour(void *obj, ss_sim *sim, void *ptr, uint32_t code)
 {
     cdn *c = obj;
     ss_req *req = ptr;
     pop *p = &c->pops[req->inst[req->pos]];
     pop *nb = &c->pops[p->neighbour];
-    ss_time now = ss_sim_now(sim);
-    if (ss_store_lookup(&nb->store, req->key, now)) {
+    bool hit = !nb->down && ss_store_lookup(&nb->store, req->key, ss_sim_now(sim));
+    ss_sim_schedule(sim, ss_sim_latency(sim, nb->region, p->region), c->h_neighbour_answer,
+                    hit, req);
+}
+
+/* The neighbour's answer is back at the local edge. */
+static void on_neighbour_answer(void *obj, ss_sim *sim, void *ptr, uint32_t hit)
+{
+    cdn *c = obj;
+    ss_req *req = ptr;
+    pop *p = &c->pops[req->inst[req->pos]];
+    if (hit) {
         if (ss_sim_measuring(sim))
             p->neighbour_hits++;
-        ss_store_insert(&p->store, req->key, now);
+        ss_store_insert(&p->store, req->key, ss_sim_now(sim));
         req->flags |= SS_REQ_HIT;
         deliver(c, sim, p, req);
         return;
@@ -225,6 +236,7 @@ static void cdn_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
     }
     c->h_looked_up = ss_sim_handler(sim, on_looked_up, c);
     c->h_neighbour = ss_sim_handler(sim, on_neighbour, c);
+    c->h_neighbour_answer = ss_sim_handler(sim, on_neighbour_answer, c);
 }
 
 static void cdn_fault(void *state, ss_sim *sim, const ss_fault_ev *f)
