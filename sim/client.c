@@ -49,6 +49,7 @@ ss_req *ss_sim_req_alloc(ss_sim *sim)
 {
     if (!sim->free_reqs) {
         ss_req_slab *s = ss_malloc(sizeof *s + SLAB_REQS * sizeof(ss_req));
+        sim->req_bytes += sizeof *s + SLAB_REQS * sizeof(ss_req);
         s->next = sim->slabs;
         sim->slabs = s;
         for (int i = SLAB_REQS - 1; i >= 0; i--) {
@@ -59,7 +60,6 @@ ss_req *ss_sim_req_alloc(ss_sim *sim)
     ss_req *r = sim->free_reqs;
     sim->free_reqs = r->next;
     memset(r, 0, sizeof *r);
-    r->id = ++sim->next_req_id;
     r->pos = UINT8_MAX;
     return r;
 }
@@ -86,6 +86,8 @@ static void link_inflight(ss_sim *sim, ss_req *r)
 {
     ss_client_account_inflight(sim);
     sim->n_inflight++;
+    if (sim->n_inflight > sim->peak_inflight)
+        sim->peak_inflight = sim->n_inflight;
     r->cnext = NULL;
     r->cprev = sim->inflight_tail;
     if (sim->inflight_tail)
@@ -194,6 +196,7 @@ static void send_from(ss_sim *sim, uint32_t client)
     r->key = ss_keygen_draw(&sim->cls[k].keys, sim->rng_wl);
     r->region = c->region;
     r->n_route = (uint8_t)cl->n_route;
+    sim->requests_total++;
     if (sim->now >= sim->t_measure) {
         sim->cres[k].sent++;
         sim->rres[sim->region_slot[r->region]].sent++;

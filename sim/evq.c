@@ -386,6 +386,18 @@ bool ss_evq_pop(ss_evq *q, ss_event *out)
     return true;
 }
 
+ss_evq_kind ss_evq_kind_of(const ss_evq *q)
+{
+    return q->kind;
+}
+
+size_t ss_evq_bytes(const ss_evq *q)
+{
+    if (q->kind == SS_EVQ_HEAP)
+        return q->heap.cap * sizeof(ss_event);
+    return (size_t)q->cal.cap * sizeof(cq_node) + (size_t)q->cal.nb * 2 * sizeof(uint32_t);
+}
+
 size_t ss_evq_size(const ss_evq *q)
 {
     return q->kind == SS_EVQ_HEAP ? q->heap.n : q->cal.n;

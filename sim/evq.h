@@ -16,8 +16,9 @@
  *                    to be served. O(1) expected per operation, one or two
  *                    cache misses.
  *
- * Both are kept and benchmarked (tests/bench); the engine picks the heap for
- * small pending sets and the calendar for large closed populations. Rejected: a splay tree (pointer chasing for the same
+ * Both are kept and benchmarked (tests/bench); the engine picks the heap
+ * when only a handful of events are ever pending and the calendar for
+ * anything busier. Rejected: a splay tree (pointer chasing for the same
  * O(log n) as the heap) and a ladder queue (O(1) too, but four structures to
  * keep right where the calendar's one suffices for these workloads).
  *
@@ -52,6 +53,9 @@ void ss_evq_push(ss_evq *q, ss_time t, uint32_t handler, uint32_t code, void *pt
 /* Removes the earliest event into *out; false when empty. */
 bool ss_evq_pop(ss_evq *q, ss_event *out);
 size_t ss_evq_size(const ss_evq *q);
+ss_evq_kind ss_evq_kind_of(const ss_evq *q);
+/* Memory the set holds, at its largest so far (for benchmarks). */
+size_t ss_evq_bytes(const ss_evq *q);
 
 /* Debug check of the structure's invariant over all of it: O(n). */
 bool ss_evq_valid(const ss_evq *q);

@@ -238,36 +238,61 @@ static void table_components(FILE *f, const ss_result *res)
     free_cells(cells, n_lines, COLS);
 }
 
-/* One run with users in several regions: latency as each region sees it. */
-static void table_regions(FILE *f, const ss_result *res)
+/* Latency by a grouping of requests (request class, users' region). */
+typedef struct group_row {
+    const char *name;
+    uint64_t sent, ok, failed;
+    const ss_hist *lat;
+} group_row;
+
+static void table_groups(FILE *f, const char *title, const group_row *g, int n)
 {
-    static const char *const head[] = {"users in", "sent", "ok", "failed", "p50 ms", "p95 ms",
-                                       "p99 ms"};
+    const char *head[] = {title, "sent", "ok", "failed", "p50 ms", "p95 ms", "p99 ms"};
     enum { COLS = 7 };
-    int n_lines = res->n_regions + 1;
+    int n_lines = n + 1;
     char ***cells = new_cells(n_lines, COLS);
     for (int c = 0; c < COLS; c++)
         cells[0][c] = ss_strdup(head[c]);
-    for (int i = 0; i < res->n_regions; i++) {
-        const ss_region_result *rr = &res->regions[i];
+    for (int i = 0; i < n; i++) {
         char **L = cells[i + 1], b[64];
-        L[0] = ss_strdup(rr->name);
-        snprintf(b, sizeof b, "%llu", (unsigned long long)rr->sent);
+        L[0] = ss_strdup(g[i].name);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)g[i].sent);
         L[1] = ss_strdup(b);
-        snprintf(b, sizeof b, "%llu", (unsigned long long)rr->ok);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)g[i].ok);
         L[2] = ss_strdup(b);
-        snprintf(b, sizeof b, "%llu", (unsigned long long)rr->failed);
+        snprintf(b, sizeof b, "%llu", (unsigned long long)g[i].failed);
         L[3] = ss_strdup(b);
         static const double qs[] = {0.5, 0.95, 0.99};
         for (int q = 0; q < 3; q++) {
             double v;
-            cell_num(b, sizeof b, ss_hist_quantile(&rr->lat, qs[q], &v) ? v * 1e-6 : NAN, 2);
+            cell_num(b, sizeof b, ss_hist_quantile(g[i].lat, qs[q], &v) ? v * 1e-6 : NAN, 2);
             L[4 + q] = ss_strdup(b);
         }
     }
     fputc('\n', f);
     print_columns(f, cells, n_lines, COLS, 1u);
     free_cells(cells, n_lines, COLS);
+}
+
+static void table_classes_and_regions(FILE *f, const ss_result *res)
+{
+    int n = res->n_classes > res->n_regions ? res->n_classes : res->n_regions;
+    group_row *g = ss_calloc((size_t)(n ? n : 1), sizeof *g);
+    if (res->n_classes > 1) {
+        for (int i = 0; i < res->n_classes; i++) {
+            const ss_class_result *c = &res->classes[i];
+            g[i] = (group_row){c->name, c->sent, c->ok, c->failed, &c->lat};
+        }
+        table_groups(f, "request", g, res->n_classes);
+    }
+    if (res->n_regions > 1) {
+        for (int i = 0; i < res->n_regions; i++) {
+            const ss_region_result *r = &res->regions[i];
+            g[i] = (group_row){r->name, r->sent, r->ok, r->failed, &r->lat};
+        }
+        table_groups(f, "users in", g, res->n_regions);
+    }
+    ss_free(g);
 }
 
 void ss_out_table(FILE *f, const ss_report *r)
@@ -330,8 +355,7 @@ void ss_out_table(FILE *f, const ss_report *r)
     if (r->n_rows == 1) {
         fputc('\n', f);
         table_components(f, r->rows[0].res);
-        if (r->rows[0].res->n_regions)
-            table_regions(f, r->rows[0].res);
+        table_classes_and_regions(f, r->rows[0].res);
     }
 }
 
@@ -399,6 +423,11 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
     json_num(req, "mean_in_flight", round_to(res->mean_in_flight, 3));
     cJSON *eng = cJSON_AddObjectToObject(o, "engine");
     cJSON_AddNumberToObject(eng, "events", (double)res->events);
+    cJSON_AddStringToObject(eng, "event_queue", res->event_queue);
+    cJSON_AddNumberToObject(eng, "requests_simulated", (double)res->requests_total);
+    cJSON_AddNumberToObject(eng, "peak_in_flight", (double)res->peak_in_flight);
+    cJSON_AddNumberToObject(eng, "request_bytes", (double)res->request_bytes);
+    cJSON_AddNumberToObject(eng, "event_bytes", (double)res->event_bytes);
     cJSON *classes = cJSON_AddArrayToObject(o, "classes");
     for (int k = 0; k < res->n_classes; k++) {
         const ss_class_result *cr = &res->classes[k];

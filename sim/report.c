@@ -76,6 +76,11 @@ void ss_report_build(ss_sim *sim, ss_result *res)
     res->users = sc->wl.closed ? sc->wl.users : -1;
     res->window_s = window;
     res->events = sim->events;
+    res->peak_in_flight = sim->peak_inflight;
+    res->requests_total = sim->requests_total;
+    res->request_bytes = sim->req_bytes;
+    res->event_bytes = ss_evq_bytes(sim->evq);
+    res->event_queue = ss_evq_kind_name(ss_evq_kind_of(sim->evq));
     ss_hist_init(&res->lat);
 
     res->n_classes = sc->wl.n_classes;

@@ -78,6 +78,11 @@ struct ss_result {
     ss_comp_result *comps;
     int n_comps;
     uint64_t events;
+    int64_t peak_in_flight;     /* requests sent and not yet answered      */
+    uint64_t requests_total;    /* simulated, warm-up included             */
+    size_t request_bytes;       /* the request pool                        */
+    size_t event_bytes;         /* the event set at its largest            */
+    const char *event_queue;    /* "heap" or "calendar"                    */
     double cpu_s;
 };
 

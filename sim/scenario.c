@@ -982,7 +982,10 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
             } else if (rest[0] == '[') {
                 char *end;
                 long idx = strtol(rest + 1, &end, 10);
+                /* instances, or a database's shards (NAME[i] is shard i) */
                 const ss_param *ip = param_named(c->ops->params, "instances");
+                if (!ip)
+                    ip = param_named(c->ops->params, "shards");
                 int n = ip ? *(const int *)((const char *)c->cfg + ip->offset) : 1;
                 if (end == rest + 1 || strcmp(end, "]") != 0 || idx < 0) {
                     ss_cfg_at(ctx, tn, tp, "expected NAME[i] with i a whole number, got \"%s\"",

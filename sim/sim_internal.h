@@ -89,9 +89,10 @@ struct ss_sim {
     /* requests */
     ss_req_slab *slabs;
     ss_req *free_reqs;
-    uint64_t next_req_id;
     ss_req *inflight_head, *inflight_tail; /* client side, in send order  */
-    int64_t n_inflight;
+    int64_t n_inflight, peak_inflight;
+    uint64_t requests_total;          /* sent, warm-up included             */
+    size_t req_bytes;                 /* request pool, allocated            */
     bool timeout_armed;
     ss_time inflight_t_last;
     double inflight_area;

@@ -1,8 +1,8 @@
 /*
  * sim/station.c -- FCFS multi-server station with a bounded queue.
  * See scalesim/station.h. Invariant per instance: 0 <= busy <= cores, and
- * qlen > 0 only while busy == cores (no one waits while a core is free),
- * which the debug build asserts.
+ * qlen > 0 only while busy == cores or the instance is paused (no one
+ * waits while a core is free), which the debug build asserts.
  */
 #include "scalesim/station.h"
 
@@ -110,7 +110,7 @@ bool ss_station_arrive(ss_station *st, ss_sim *sim, ss_req *req, int i)
         in->arrivals++;
     req->t_mark = now;
     req->next = NULL;
-    if (in->busy < st->cores) {
+    if (in->busy < st->cores && !in->paused) {
         start_service(st, sim, in, req, i, now);
     } else {
         if (in->qtail)
@@ -140,7 +140,7 @@ static void station_complete(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     if (ss_sim_measuring(sim))
         in->done++;
     in->busy--;
-    if (in->qhead) {
+    if (in->qhead && !in->paused) {
         ss_req *next = in->qhead;
         in->qhead = next->next;
         if (!in->qhead)
@@ -150,7 +150,7 @@ static void station_complete(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         start_service(st, sim, in, next, i, now);
     }
     SS_ASSERT(in->busy >= 0 && in->busy <= st->cores);
-    SS_ASSERT(in->qlen == 0 || in->busy == st->cores);
+    SS_ASSERT(in->qlen == 0 || in->busy == st->cores || in->paused);
     st->done(st->owner, sim, req, i);
 }
 
@@ -199,6 +199,23 @@ void ss_station_recover(ss_station *st, ss_sim *sim, int i)
 void ss_station_slow(ss_station *st, int i, double factor)
 {
     st->inst[i].slow = factor;
+}
+
+void ss_station_pause(ss_station *st, ss_sim *sim, int i, bool paused)
+{
+    ss_station_inst *in = &st->inst[i];
+    ss_time now = ss_sim_now(sim);
+    account(in, sim, now);
+    in->paused = paused;
+    while (!paused && in->busy < st->cores && in->qhead) {
+        ss_req *next = in->qhead;
+        in->qhead = next->next;
+        if (!in->qhead)
+            in->qtail = NULL;
+        in->qlen--;
+        next->next = NULL;
+        start_service(st, sim, in, next, i, now);
+    }
 }
 
 bool ss_station_in_rotation(const ss_station *st, int i, ss_time now, ss_time hc)

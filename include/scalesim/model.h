@@ -49,7 +49,6 @@ enum {
 typedef struct ss_req {
     struct ss_req *next;        /* intrusive link: a station's queue          */
     struct ss_req *cprev, *cnext; /* the client's in-flight list (send order)  */
-    uint64_t id;                /* unique in a run (requests are pooled)      */
     ss_time t_sent;             /* when the client started it (DNS included)  */
     ss_time t_mark;             /* arrival at the current station             */
     uint64_t key;               /* 0 .. keys-1, 0 the most popular            */

@@ -55,6 +55,7 @@ typedef struct ss_station_inst {
     int busy;
     uint16_t epoch;         /* bumped by a crash                         */
     bool down;
+    bool paused;            /* accepts and queues, starts nothing         */
     double slow;            /* service time factor, 1 when healthy       */
     ss_time down_since;     /* -1 while up                               */
     ss_time up_since;       /* last recovery                              */
@@ -121,6 +122,9 @@ static inline unsigned ss_station_load(const ss_station *st, int i)
 void ss_station_crash(ss_station *st, ss_sim *sim, int inst);
 void ss_station_recover(ss_station *st, ss_sim *sim, int inst);
 void ss_station_slow(ss_station *st, int inst, double factor);
+/* A paused instance keeps accepting (and queueing) requests but starts no
+ * service until it resumes: a consumer pool whose broker is down. */
+void ss_station_pause(ss_station *st, ss_sim *sim, int inst, bool paused);
 
 /* Fills the aggregate and one row per instance (instance names "0", "1"...
  * after `prefix`). Utilisation is over the measured window. */

@@ -5,7 +5,8 @@
  *
  * Each case runs scalesim as a child process on one scenario and reads the
  * child's CPU time (user + system) and peak resident memory from wait4(2):
- * the whole process is measured, loading and report included. Customers and
+ * the whole process is measured, loading and report included. Requests
+ * (all simulated ones, the warm-up's too, since its CPU time counts) and
  * events come from the run's JSON report. Memory is measured twice, at the
  * given simulated duration and at ten times it, to show it stays flat.
  * Every case runs with both event queues (calendar, heap); their results
@@ -24,7 +25,7 @@
 typedef struct measure {
     double cpu_s;
     long peak_kb;
-    double customers, events;
+    double customers, events, users, in_flight, req_bytes, event_bytes;
     int ok;
 } measure;
 
@@ -77,8 +78,12 @@ static measure run(const char *scalesim, char *const extra[])
     m.cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
               (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
     m.peak_kb = ru.ru_maxrss;
-    m.customers = json_number(buf, "sent");
+    m.customers = json_number(buf, "requests_simulated"); /* warm-up included */
     m.events = json_number(buf, "events");
+    m.users = json_number(buf, "users");
+    m.in_flight = json_number(buf, "peak_in_flight");
+    m.req_bytes = json_number(buf, "request_bytes");
+    m.event_bytes = json_number(buf, "event_bytes");
     free(buf);
     return m;
 }
@@ -89,6 +94,7 @@ typedef struct bench_case {
     const char *duration;   /* as given; ten times it for the memory check */
     const char *duration10;
     const char *warmup;
+    const char *set;        /* an extra --set, or NULL */
 } bench_case;
 
 static void run_case(const char *scalesim, const bench_case *c, const char *queue)
@@ -96,18 +102,29 @@ static void run_case(const char *scalesim, const bench_case *c, const char *queu
     char path[1024], label[96];
     snprintf(path, sizeof path, "%s/%s", SS_SOURCE_DIR, c->file);
     snprintf(label, sizeof label, "%s [%s]", c->name, queue);
+    char *set = c->set ? "--set" : "--quiet";
     char *a[] = {"--event-queue", (char *)queue, "--duration", (char *)c->duration, "--warmup",
-                 (char *)c->warmup, path, NULL};
+                 (char *)c->warmup, set, (char *)(c->set ? c->set : "-q"), path, NULL};
     measure m = run(scalesim, a);
     char *b[] = {"--event-queue", (char *)queue, "--duration", (char *)c->duration10, "--warmup",
-                 (char *)c->warmup, path, NULL};
+                 (char *)c->warmup, set, (char *)(c->set ? c->set : "-q"), path, NULL};
     measure m10 = run(scalesim, b);
     if (!m.ok || !m10.ok) {
         printf("%-44s failed\n", label);
         return;
     }
-    printf("%-44s %8.3f %12.0f %12.0f %9.1f %12.1f\n", label, m.cpu_s, m.customers / m.cpu_s,
+    printf("%-44s %8.3f %12.0f %12.0f %9.1f %12.1f", label, m.cpu_s, m.customers / m.cpu_s,
            m.events / m.cpu_s, m.peak_kb / 1024.0, m10.peak_kb / 1024.0);
+    /* memory per user: the whole process's peak over the users; per
+     * in-flight request: the request pool and the event set over the
+     * most requests ever in flight at once */
+    if (m.users > 0)
+        printf(" %9.0f", m.peak_kb * 1024.0 / m.users);
+    else
+        printf(" %9s", "-");
+    if (m.in_flight > 0)
+        printf(" %11.0f", (m.req_bytes + m.event_bytes) / m.in_flight);
+    putchar('\n');
     fflush(stdout);
 }
 
@@ -119,13 +136,19 @@ int main(int argc, char **argv)
     }
     const char *filter = argc > 2 ? argv[2] : NULL;
     static const bench_case cases[] = {
-        {"M/M/1 rho 0.9, 2M customers", "tests/bench/mm1.yaml", "2222222s", "22222222s", "0s"},
-        {"M/M/8 rho 0.9, 2M customers", "tests/bench/mm8.yaml", "277778s", "2777780s", "0s"},
-        {"stage 3, 100k users", "scenarios/stage3-load-balancer.yaml", "5m", "50m", "1m"},
-        {"stage 5, 300k users, 1M keys", "scenarios/stage5-cache.yaml", "2m", "20m", "1m"},
+        {"M/M/1 rho 0.9, 2M customers", "tests/bench/mm1.yaml", "2222222s", "22222222s", "0s",
+         NULL},
+        {"M/M/8 rho 0.9, 2M customers", "tests/bench/mm8.yaml", "277778s", "2777780s", "0s",
+         NULL},
+        {"stage 3, 100k users", "scenarios/stage3-load-balancer.yaml", "5m", "50m", "1m", NULL},
+        {"stage 5, 300k users, 1M keys", "scenarios/stage5-cache.yaml", "5m", "50m", "1m", NULL},
+        {"stage 9, 1M users", "scenarios/stage9-sharding.yaml", "1m", "10m", "20s",
+         "workload.users=1M"},
+        {"stage 9 as shipped, 2M users", "scenarios/stage9-sharding.yaml", "1m", "10m", "20s",
+         NULL},
     };
-    printf("%-44s %8s %12s %12s %9s %12s\n", "case [event queue]", "cpu s", "requests/s",
-           "events/s", "peak MB", "peak MB x10");
+    printf("%-44s %8s %12s %12s %9s %12s %9s %11s\n", "case [event queue]", "cpu s",
+           "requests/s", "events/s", "peak MB", "peak MB x10", "B/user", "B/in-flight");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const bench_case *c = &cases[i];
         if (filter && !strstr(c->name, filter) && !strstr(c->file, filter))
