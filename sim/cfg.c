@@ -49,9 +49,9 @@ void ss_cfg_got(const ss_node *n, char *buf, size_t len)
     if (!n || n->type == SS_NODE_NULL)
         snprintf(buf, len, "nothing");
     else if (n->type == SS_NODE_MAP)
-        snprintf(buf, len, "a mapping");
+        snprintf(buf, len, n->n_pairs ? "a mapping" : "an empty mapping");
     else if (n->type == SS_NODE_SEQ)
-        snprintf(buf, len, "a list");
+        snprintf(buf, len, n->n_items ? "a list" : "an empty list");
     else if (strlen(n->str) > 60)
         snprintf(buf, len, "\"%.57s...\"", n->str);
     else
@@ -329,9 +329,12 @@ bool ss_cfg_value(ss_cfgctx *ctx, const ss_param *p, const ss_node *v, const cha
             expected(ctx, v, path, expect_phrase(p->type));
             return false;
         }
-        if (x < 0 || x > max) {
-            ss_cfg_at(ctx, v, path, "expected a whole number between 0 and %.0f, got \"%s\"",
-                      max, v->str);
+        if (x < 0) {
+            ss_cfg_at(ctx, v, path, "expected a whole number >= 0, got \"%s\"", v->str);
+            return false;
+        }
+        if (x > max) {
+            ss_cfg_at(ctx, v, path, "expected a whole number up to %.0f, got \"%s\"", max, v->str);
             return false;
         }
         if (!check_range(ctx, p, v, path, x, "a whole number"))

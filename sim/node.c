@@ -247,8 +247,13 @@ static ss_node *load(const char *file, const char *text, size_t len, int col_bas
                       (int)parser.problem_mark.column + 1};
         if (parser.problem_mark.line == 0)
             at.col += col_base;
-        ss_diag_error(d, at, "invalid YAML: %s%s%s", parser.problem ? parser.problem : "error",
-                      parser.context ? " " : "", parser.context ? parser.context : "");
+        /* libyaml says "found character that cannot start any token" of
+         * a tab; say why */
+        size_t off = parser.problem_mark.index;
+        bool tab = off < len && text[off] == '\t';
+        ss_diag_error(d, at, "invalid YAML: %s%s%s%s", parser.problem ? parser.problem : "error",
+                      parser.context ? " " : "", parser.context ? parser.context : "",
+                      tab ? " (a tab: YAML indents with spaces)" : "");
         yaml_parser_delete(&parser);
         return NULL;
     }

@@ -125,7 +125,7 @@ static ss_node *load_chain(const char *path, ss_diag *d, char chain[][PATH_MAX],
     if (!root || root->type != SS_NODE_MAP) {
         char got[80];
         ss_cfg_got(root, got, sizeof got);
-        ss_mark at = root ? root->mark : (ss_mark){ss_diag_add_source(d, path, NULL), 0, 0};
+        ss_mark at = root ? root->mark : (ss_mark){ss_diag_add_source(d, path, NULL), 1, 1};
         ss_diag_error(d, at, "expected a mapping of scenario keys (scalesim, workload, "
                       "components ...), got %s", got);
         ss_node_free(root);
@@ -357,6 +357,14 @@ static void build_datacenters(ss_cfgctx *ctx, const ss_node *root)
     }
 }
 
+/* Where regions are first named, for errors about them. */
+static const ss_node *regions_node(const ss_node *root)
+{
+    const ss_node *w = ss_node_get(ss_node_get(root, "workload"), "regions");
+    const ss_node *d = ss_node_get(root, "datacenters");
+    return w ? w : d ? d : root;
+}
+
 static void build_network(ss_cfgctx *ctx, const ss_node *root)
 {
     ss_scenario *sc = ctx->sc;
@@ -423,7 +431,7 @@ static void build_network(ss_cfgctx *ctx, const ss_node *root)
     for (int a = 0; a < sc->n_regions; a++)
         for (int b = a + 1; b < sc->n_regions; b++)
             if (!given[a][b])
-                ss_cfg_at(ctx, m ? m : (n ? n : root), "network.regions",
+                ss_cfg_at(ctx, m ? m : (n ? n : regions_node(root)), "network.regions",
                           "no latency between regions %s and %s (add %s: {%s: 40ms})",
                           sc->region_names[a], sc->region_names[b], sc->region_names[a],
                           sc->region_names[b]);
@@ -435,6 +443,20 @@ static const ss_param *param_named(const ss_param *t, const char *name)
         if (strcmp(t->name, name) == 0)
             return t;
     return NULL;
+}
+
+static void mark_broken(ss_scenario *sc, const char *name)
+{
+    if (sc->n_broken < SS_MAX_COMPONENTS)
+        sc->broken[sc->n_broken++] = own_str(sc, name);
+}
+
+static bool is_broken(const ss_scenario *sc, const char *name)
+{
+    for (int i = 0; i < sc->n_broken; i++)
+        if (strcmp(sc->broken[i], name) == 0)
+            return true;
+    return false;
 }
 
 static void build_components(ss_cfgctx *ctx, const ss_node *root)
@@ -451,8 +473,12 @@ static void build_components(ss_cfgctx *ctx, const ss_node *root)
     }
     const char *kinds[32];
     size_t n_kinds = 0;
-    for (size_t i = 0; ss_models[i] && n_kinds < 32; i++)
+    char list[300] = "";
+    for (size_t i = 0; ss_models[i] && n_kinds < 32; i++) {
         kinds[n_kinds++] = ss_models[i]->kind;
+        strcat(list, i ? ", " : "");
+        strcat(list, ss_models[i]->kind);
+    }
     for (size_t i = 0; i < comps->n_pairs; i++) {
         const ss_node_pair *p = &comps->pairs[i];
         char path[300];
@@ -461,6 +487,7 @@ static void build_components(ss_cfgctx *ctx, const ss_node *root)
             ss_node at = {.mark = p->key_mark};
             ss_cfg_at(ctx, &at, path, "expected a name of letters, digits, '-' and '_' "
                       "(dots and brackets are for fault targets)");
+            mark_broken(sc, p->key);
             continue;
         }
         if (sc->n_comps == SS_MAX_COMPONENTS) {
@@ -473,31 +500,30 @@ static void build_components(ss_cfgctx *ctx, const ss_node *root)
             ss_cfg_got(v, got, sizeof got);
             ss_cfg_at(ctx, v, path, "expected a mapping like {kind: app_server, service: "
                       "exp(8ms)}, got %s", got);
+            mark_broken(sc, p->key);
             continue;
         }
         const ss_node *kind = ss_node_get(v, "kind");
         char kpath[320];
         ss_cfg_join(kpath, sizeof kpath, path, "kind");
         if (!kind) {
-            ss_cfg_at(ctx, v, kpath, "missing (one of app_server, load_balancer, database, "
-                      "cache, cdn, dns, broker)");
+            ss_cfg_at(ctx, v, kpath, "missing (one of %s)", list);
+            mark_broken(sc, p->key);
             continue;
         }
-        if (!ss_cfg_scalar(ctx, kind, kpath, "a component kind"))
+        if (!ss_cfg_scalar(ctx, kind, kpath, "a component kind")) {
+            mark_broken(sc, p->key);
             continue;
+        }
         const ss_model_ops *ops = ss_model_find(kind->str);
         if (!ops) {
-            char list[300] = "";
-            for (size_t k = 0; k < n_kinds; k++) {
-                strcat(list, k ? ", " : "");
-                strcat(list, kinds[k]);
-            }
             const char *hint = ss_cfg_suggest(kind->str, kinds, n_kinds);
             if (hint)
                 ss_cfg_at(ctx, kind, kpath, "expected one of %s, got \"%s\" (did you mean %s?)",
                           list, kind->str, hint);
             else
                 ss_cfg_at(ctx, kind, kpath, "expected one of %s, got \"%s\"", list, kind->str);
+            mark_broken(sc, p->key);
             continue;
         }
         ss_component *c = &sc->comps[sc->n_comps++];
@@ -662,6 +688,8 @@ static void build_route(ss_cfgctx *ctx, const ss_node *r, const char *path, ss_c
         if (!ss_cfg_scalar(ctx, it, ip, "a component name"))
             return;
         int c = ss_scenario_find_component(sc, it->str);
+        if (c < 0 && is_broken(sc, it->str))
+            return; /* its definition's error says it all */
         if (c < 0) {
             const char *hint = ss_cfg_suggest(it->str, names, (size_t)sc->n_comps);
             ss_cfg_at(ctx, it, ip, "no component named \"%s\"%s%s%s", it->str,
@@ -670,12 +698,12 @@ static void build_route(ss_cfgctx *ctx, const ss_node *r, const char *path, ss_c
         }
         const ss_model_ops *ops = sc->comps[c].ops;
         if (ops->flags & SS_MODEL_NO_ROUTE) {
-            ss_cfg_at(ctx, it, ip, "\"%s\" is a %s: it is not visited in a route", it->str,
+            ss_cfg_at(ctx, it, ip, "\"%s\" is of kind %s: it is not visited in a route", it->str,
                       ops->kind);
             return;
         }
         if ((ops->flags & SS_MODEL_FIRST) && i != 0) {
-            ss_cfg_at(ctx, it, ip, "\"%s\" is a %s: it can only start a route", it->str,
+            ss_cfg_at(ctx, it, ip, "\"%s\" is of kind %s: it can only start a route", it->str,
                       ops->kind);
             return;
         }
@@ -706,6 +734,7 @@ static void build_classes(ss_cfgctx *ctx, const ss_node *reqs)
     };
     static const char *const extra[] = {"route", "keys", NULL};
     double total = 0;
+    int errors_before = ss_diag_errors(ctx->diag);
     for (size_t i = 0; i < reqs->n_pairs; i++) {
         const ss_node_pair *p = &reqs->pairs[i];
         char path[300];
@@ -736,7 +765,7 @@ static void build_classes(ss_cfgctx *ctx, const ss_node *reqs)
         ctx->map = saved;
         total += cl->weight;
     }
-    if (wl->n_classes > 0 && !(total > 0))
+    if (wl->n_classes > 0 && !(total > 0) && ss_diag_errors(ctx->diag) == errors_before)
         ss_cfg_at(ctx, reqs, "workload.requests", "the weights sum to zero");
 }
 
@@ -960,6 +989,8 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
             size_t nl = strcspn(t, ".[");
             snprintf(name, sizeof name, "%.*s", (int)(nl < 127 ? nl : 127), t);
             ft->component = ss_scenario_find_component(sc, name);
+            if (ft->component < 0 && is_broken(sc, name))
+                continue;
             if (ft->component < 0) {
                 const char *names[SS_MAX_COMPONENTS];
                 for (int c = 0; c < sc->n_comps; c++)
@@ -974,8 +1005,8 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
             const ss_component *c = &sc->comps[ft->component];
             if (strcmp(rest, ".primary") == 0) {
                 if (!param_named(c->ops->params, "replicas")) {
-                    ss_cfg_at(ctx, tn, tp, "\"%s\" is a %s: only a database has a primary", name,
-                              c->ops->kind);
+                    ss_cfg_at(ctx, tn, tp, "\"%s\" is of kind %s: only a database has a primary",
+                              name, c->ops->kind);
                     continue;
                 }
                 ft->primary = true;
@@ -1027,9 +1058,12 @@ static void build_pricing(ss_cfgctx *ctx, const ss_node *root)
     if (!pn) {
         for (int i = 0; i < sc->n_comps; i++)
             if (sc->comps[i].instance_type) {
-                ss_cfg_at(ctx, root, "pricing", "missing: components.%s names an instance_type "
-                          "but no pricing file is given (add pricing: pricing.yaml)",
-                          sc->comps[i].name);
+                const ss_node *cn = ss_node_get(ss_node_get(root, "components"), sc->comps[i].name);
+                char ip[300];
+                snprintf(ip, sizeof ip, "components.%s.instance_type", sc->comps[i].name);
+                ss_cfg_at(ctx, ss_node_get(cn, "instance_type"), ip,
+                          "an instance type needs a pricing file: add `pricing: pricing.yaml` "
+                          "at the top of the scenario");
                 return;
             }
         return;

@@ -111,6 +111,10 @@ typedef struct ss_scenario {
     char *region_names[SS_MAX_REGIONS];
     ss_component comps[SS_MAX_COMPONENTS];
     int n_comps;
+    /* components whose definition had an error: a route or fault naming
+     * one is not reported again (the first error says what is wrong) */
+    char *broken[SS_MAX_COMPONENTS];
+    int n_broken;
     ss_datacenter dcs[SS_MAX_REGIONS];
     int n_dcs;                 /* >= 1: without `datacenters` there is one  */
     bool explicit_dcs;

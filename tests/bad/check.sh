@@ -2,6 +2,7 @@
 # tests/bad/check.sh SCALESIM FILE -- a bad scenario must be refused with
 # exit status 1 and, as the first line on stderr, exactly the line written
 # after "# expect: " on the first line of FILE. Nothing may reach stdout.
+# A line "# errors: N" asks that exactly N errors be reported.
 scalesim=$1
 file=$2
 expect=$(sed -n '1s/^# expect: //p' "$file")
@@ -28,6 +29,14 @@ if [ "$first" != "$expect" ]; then
     echo "  expected: $expect"
     echo "  got:      $first"
     fail=1
+fi
+want=$(sed -n 's/^# errors: //p' "$file")
+if [ -n "$want" ]; then
+    got=$("$scalesim" --check "$file" 2>&1 | grep -c ": error: ")
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL: $file: $got errors reported, expected $want"
+        fail=1
+    fi
 fi
 [ $fail -eq 0 ] && echo "ok: $first"
 exit $fail
