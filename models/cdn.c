@@ -131,8 +131,9 @@ static void cdn_request(void *state, ss_sim *sim, ss_req *req)
         ss_sim_fail(sim, req, SS_FAIL_DOWN);
         return;
     }
-    ss_time t = ss_dist_sample_ns(&c->cfg->service, c->rng);
-    ss_sim_schedule(sim, (ss_time)((double)t * p->slow), c->h_looked_up, 0, req);
+    ss_time t = (ss_time)((double)ss_dist_sample_ns(&c->cfg->service, c->rng) * p->slow);
+    ss_sim_note(sim, req, SS_NOTE_SERVICE, t);
+    ss_sim_schedule(sim, t, c->h_looked_up, 0, req);
 }
 
 static void on_looked_up(void *obj, ss_sim *sim, void *ptr, uint32_t code)
@@ -152,7 +153,9 @@ static void on_looked_up(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     }
     if (c->cfg->neighbours && p->neighbour >= 0 && !c->pops[p->neighbour].down) {
         const pop *nb = &c->pops[p->neighbour];
-        ss_sim_schedule(sim, ss_sim_latency(sim, p->region, nb->region), c->h_neighbour, 0, req);
+        ss_time there = ss_sim_latency(sim, p->region, nb->region);
+        ss_sim_note(sim, req, SS_NOTE_NETWORK, there);
+        ss_sim_schedule(sim, there, c->h_neighbour, 0, req);
         return;
     }
     if (measuring)
@@ -168,8 +171,9 @@ static void on_neighbour(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     pop *p = &c->pops[req->inst[req->pos]];
     pop *nb = &c->pops[p->neighbour];
     bool hit = !nb->down && ss_store_lookup(&nb->store, req->key, ss_sim_now(sim));
-    ss_sim_schedule(sim, ss_sim_latency(sim, nb->region, p->region), c->h_neighbour_answer,
-                    hit, req);
+    ss_time back = ss_sim_latency(sim, nb->region, p->region);
+    ss_sim_note(sim, req, SS_NOTE_NETWORK, back);
+    ss_sim_schedule(sim, back, c->h_neighbour_answer, hit, req);
 }
 
 /* The neighbour's answer is back at the local edge. */

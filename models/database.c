@@ -518,6 +518,18 @@ static void db_report(void *state, ss_sim *sim, ss_comp_report *out)
     }
 }
 
+static double db_busy(void *state, ss_sim *sim, double *cores)
+{
+    db *d = state;
+    double total = 0, c;
+    *cores = 0;
+    for (int s = 0; s < d->cfg->shards; s++) {
+        total += ss_station_busy(&d->shards[s].st, sim, &c);
+        *cores += c;
+    }
+    return total;
+}
+
 static void db_destroy(void *state)
 {
     db *d = state;
@@ -546,6 +558,7 @@ const ss_model_ops ss_model_database = {
     .pick = db_pick,
     .request = db_request,
     .fault = db_fault,
+    .busy = db_busy,
     .report = db_report,
     .destroy = db_destroy,
 };

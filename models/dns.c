@@ -31,6 +31,8 @@ typedef struct dns {
     gsl_rng *rng;
     int handler;
     int n_dcs;
+    bool down;
+    double slow;
     ss_time up_since[64];   /* when each datacenter last came back          */
     uint64_t queries, answers[64];
 } dns;
@@ -87,6 +89,7 @@ static void dns_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
     n->cfg = self->cfg;
     n->rng = self->rng;
     n->n_dcs = ss_sim_dcs(sim);
+    n->slow = 1;
     for (int d = 0; d < 64; d++)
         n->up_since[d] = -1;
     n->handler = ss_sim_handler(sim, on_resolved, n);
@@ -95,16 +98,31 @@ static void dns_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
 static void dns_request(void *state, ss_sim *sim, ss_req *req)
 {
     dns *n = state;
+    if (n->down) {
+        ss_sim_fail(sim, req, SS_FAIL_DOWN);
+        return;
+    }
     if (ss_sim_measuring(sim))
         n->queries++;
-    ss_sim_schedule(sim, ss_dist_sample_ns(&n->cfg->latency, n->rng), n->handler, 0, req);
+    ss_time t = (ss_time)((double)ss_dist_sample_ns(&n->cfg->latency, n->rng) * n->slow);
+    ss_sim_note(sim, req, SS_NOTE_SERVICE, t);
+    ss_sim_schedule(sim, t, n->handler, 0, req);
 }
 
 static void dns_fault(void *state, ss_sim *sim, const ss_fault_ev *f)
 {
     dns *n = state;
-    if (f->action == SS_FAULT_OUTAGE && !f->begin && f->dc >= 0 && f->dc < 64)
-        n->up_since[f->dc] = ss_sim_now(sim);
+    if (f->action == SS_FAULT_OUTAGE) {
+        if (!f->begin && f->dc >= 0 && f->dc < 64)
+            n->up_since[f->dc] = ss_sim_now(sim);
+        return;
+    }
+    /* the resolver itself: a crash fails resolutions (clients with a
+     * cached answer go on), slow multiplies their latency */
+    if (f->action == SS_FAULT_CRASH)
+        n->down = f->begin;
+    else
+        n->slow = f->begin ? f->factor : 1;
 }
 
 static void dns_report(void *state, ss_sim *sim, ss_comp_report *out)

@@ -41,6 +41,7 @@
 #include "scalesim/mem.h"
 #include "scalesim/rng.h"
 #include "sim_assert.h"
+#include "observe.h"
 #include "sim_internal.h"
 
 #define SLAB_REQS 4096
@@ -137,6 +138,8 @@ static void schedule_pool(ss_sim *sim)
 
 static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
 {
+    if (r->cls != SS_CLS_JOB)
+        ss_obs_done(sim, false, 0);
     if (sim->now >= sim->t_measure && r->cls != SS_CLS_JOB) {
         sim->cres[r->cls].failed++;
         sim->rres[sim->region_slot[r->region]].failed++;
@@ -201,6 +204,7 @@ static void send_from(ss_sim *sim, uint32_t client)
         sim->cres[k].sent++;
         sim->rres[sim->region_slot[r->region]].sent++;
     }
+    ss_obs_sent(sim);
     link_inflight(sim, r);
     if (sim->dns >= 0 && c->dns_until <= sim->now) {
         ss_rcomp *dns = &sim->comps[sim->dns];
@@ -297,7 +301,10 @@ void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     unlink_inflight(sim, r);
     if (r->flags & SS_REQ_FAILED) {
         count_failure(sim, r, (ss_fail)r->fail_why);
-    } else if (sim->now >= sim->t_measure) {
+    } else {
+        ss_obs_done(sim, true, sim->now - r->t_sent);
+    }
+    if (!(r->flags & SS_REQ_FAILED) && sim->now >= sim->t_measure) {
         ss_class_result *cr = &sim->cres[r->cls];
         ss_region_result *rr = &sim->rres[sim->region_slot[r->region]];
         cr->ok++;

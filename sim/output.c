@@ -84,48 +84,161 @@ void ss_out_csv(FILE *f, const ss_report *r)
     }
 }
 
-void ss_out_components(FILE *f, const ss_report *r)
+/* The leading columns every per-run file shares: sweep values, scenario,
+ * and the replication when there are several. */
+static void lead_head(FILE *f, const ss_report *r)
 {
     for (int s = 0; s < r->n_sweep; s++) {
         csv_field(f, r->sweep_names[s]);
         fputc(',', f);
     }
-    fputs("scenario,component,kind,instance,arrivals,throughput_rps,util,mean_queue,"
+    fputs(r->show_replication ? "scenario,replication," : "scenario,", f);
+}
+
+static void lead_row(FILE *f, const ss_report *r, const ss_row *row, const ss_result *res)
+{
+    for (int s = 0; s < r->n_sweep; s++) {
+        csv_field(f, row->sweep_vals[s]);
+        fputc(',', f);
+    }
+    csv_field(f, res->scenario);
+    fputc(',', f);
+    if (r->show_replication)
+        fprintf(f, "%u,", res->replication);
+}
+
+void ss_out_components(FILE *f, const ss_report *r)
+{
+    lead_head(f, r);
+    fputs("component,kind,instance,arrivals,throughput_rps,util,mean_queue,"
           "mean_wait_ms,p95_wait_ms,rejected,hit_ratio,extra\n", f);
-    for (int i = 0; i < r->n_rows; i++) {
-        const ss_result *res = r->rows[i].res;
-        for (int c = 0; c < res->n_comps; c++) {
-            const ss_comp_result *cr = &res->comps[c];
-            for (int k = -1; k < cr->rep.n_rows; k++) {
-                const ss_comp_row *row = k < 0 ? &cr->rep.all : &cr->rep.rows[k];
-                for (int s = 0; s < r->n_sweep; s++) {
-                    csv_field(f, r->rows[i].sweep_vals[s]);
+    for (int i = 0; i < r->n_rows; i++)
+        for (int rep = 0; rep < r->rows[i].n_reps; rep++) {
+            const ss_result *res = r->rows[i].reps[rep];
+            for (int c = 0; c < res->n_comps; c++) {
+                const ss_comp_result *cr = &res->comps[c];
+                for (int k = -1; k < cr->rep.n_rows; k++) {
+                    const ss_comp_row *row = k < 0 ? &cr->rep.all : &cr->rep.rows[k];
+                    lead_row(f, r, &r->rows[i], res);
+                    csv_field(f, cr->name);
+                    fprintf(f, ",%s,", cr->kind);
+                    csv_field(f, row->instance);
+                    fprintf(f, ",%llu,", (unsigned long long)row->arrivals);
+                    csv_num(f, row->throughput_rps, 2);
                     fputc(',', f);
+                    csv_num(f, row->util, 4);
+                    fputc(',', f);
+                    csv_num(f, row->mean_queue, 3);
+                    fputc(',', f);
+                    csv_num(f, row->mean_wait_ms, 3);
+                    fputc(',', f);
+                    csv_num(f, row->p95_wait_ms, 3);
+                    fprintf(f, ",%llu,", (unsigned long long)row->rejected);
+                    csv_num(f, row->hit_ratio, 4);
+                    fputc(',', f);
+                    if (k < 0)
+                        csv_field(f, cr->rep.extra);
+                    fputc('\n', f);
                 }
-                csv_field(f, res->scenario);
+            }
+        }
+}
+
+void ss_out_timeseries(FILE *f, const ss_report *r)
+{
+    /* one utilisation column per component of any run, in order of first
+     * appearance; a run without that component leaves it empty */
+    const char **names = NULL;
+    size_t n_names = 0, cap = 0;
+    for (int i = 0; i < r->n_rows; i++)
+        for (int rep = 0; rep < r->rows[i].n_reps; rep++) {
+            const ss_result *res = r->rows[i].reps[rep];
+            for (int c = 0; c < res->n_comps; c++) {
+                bool seen = false;
+                for (size_t k = 0; k < n_names && !seen; k++)
+                    seen = strcmp(names[k], res->comps[c].name) == 0;
+                if (!seen) {
+                    SS_GROW(names, cap, n_names + 1);
+                    names[n_names++] = res->comps[c].name;
+                }
+            }
+        }
+    lead_head(f, r);
+    fputs("t_s,throughput_rps,p50_ms,p95_ms,error_rate,in_flight", f);
+    for (size_t k = 0; k < n_names; k++) {
+        fputs(",util_", f);
+        csv_field(f, names[k]);
+    }
+    fputc('\n', f);
+    for (int i = 0; i < r->n_rows; i++)
+        for (int rep = 0; rep < r->rows[i].n_reps; rep++) {
+            const ss_result *res = r->rows[i].reps[rep];
+            for (size_t t = 0; t < res->n_series; t++) {
+                const ss_ts_row *s = &res->series[t];
+                lead_row(f, r, &r->rows[i], res);
+                fprintf(f, "%.3f,", s->t_s);
+                csv_num(f, s->throughput_rps, 2);
                 fputc(',', f);
-                csv_field(f, cr->name);
-                fprintf(f, ",%s,", cr->kind);
-                csv_field(f, row->instance);
-                fprintf(f, ",%llu,", (unsigned long long)row->arrivals);
-                csv_num(f, row->throughput_rps, 2);
+                csv_num(f, s->p50_ms, 3);
                 fputc(',', f);
-                csv_num(f, row->util, 4);
+                csv_num(f, s->p95_ms, 3);
                 fputc(',', f);
-                csv_num(f, row->mean_queue, 3);
+                csv_num(f, s->error_rate, 6);
                 fputc(',', f);
-                csv_num(f, row->mean_wait_ms, 3);
-                fputc(',', f);
-                csv_num(f, row->p95_wait_ms, 3);
-                fprintf(f, ",%llu,", (unsigned long long)row->rejected);
-                csv_num(f, row->hit_ratio, 4);
-                fputc(',', f);
-                if (k < 0)
-                    csv_field(f, cr->rep.extra);
+                csv_num(f, s->in_flight, 0);
+                for (size_t k = 0; k < n_names; k++) {
+                    fputc(',', f);
+                    for (int c = 0; c < res->n_comps; c++)
+                        if (strcmp(res->comps[c].name, names[k]) == 0)
+                            csv_num(f, s->util[c], 4);
+                }
                 fputc('\n', f);
             }
         }
-    }
+    ss_free(names);
+}
+
+void ss_out_breakdown(FILE *f, const ss_report *r)
+{
+    lead_head(f, r);
+    fputs("class,component,visits,wait_mean_ms,wait_p95_ms,service_mean_ms,service_p95_ms,"
+          "network_mean_ms,network_p95_ms\n", f);
+    for (int i = 0; i < r->n_rows; i++)
+        for (int rep = 0; rep < r->rows[i].n_reps; rep++) {
+            const ss_result *res = r->rows[i].reps[rep];
+            for (int b = 0; b < res->n_breakdown; b++) {
+                const ss_bd_row *bd = &res->breakdown[b];
+                lead_row(f, r, &r->rows[i], res);
+                csv_field(f, res->classes[bd->cls].name);
+                fputc(',', f);
+                csv_field(f, res->comps[bd->comp].name);
+                fprintf(f, ",%llu", (unsigned long long)bd->visits);
+                for (int w = 0; w < SS_NOTES; w++) {
+                    fputc(',', f);
+                    csv_num(f, bd->mean_ms[w], 3);
+                    fputc(',', f);
+                    csv_num(f, bd->p95_ms[w], 3);
+                }
+                fputc('\n', f);
+            }
+        }
+}
+
+void ss_out_notes(FILE *f, const ss_report *r)
+{
+    for (int i = 0; i < r->n_rows; i++)
+        for (int rep = 0; rep < r->rows[i].n_reps; rep++) {
+            const ss_result *res = r->rows[i].reps[rep];
+            for (int w = 0; w < res->n_warnings; w++) {
+                fprintf(f, "scalesim: note: %s", res->scenario);
+                if (r->show_replication)
+                    fprintf(f, " (replication %u)", res->replication);
+                for (int s = 0; s < r->n_sweep; s++)
+                    fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s],
+                            r->rows[i].sweep_vals[s]);
+                fprintf(f, ": %s\n", res->warnings[w]);
+            }
+        }
 }
 
 /* ---- table ------------------------------------------------------------------- */
@@ -353,9 +466,28 @@ void ss_out_table(FILE *f, const ss_report *r)
     free_cells(cells, n_lines, n_cols);
     /* A single run: say where the load is. */
     if (r->n_rows == 1) {
+        const ss_result *res = r->rows[0].res;
         fputc('\n', f);
-        table_components(f, r->rows[0].res);
-        table_classes_and_regions(f, r->rows[0].res);
+        table_components(f, res);
+        table_classes_and_regions(f, res);
+        if (isfinite(res->availability)) {
+            fprintf(f, "\navailability %.3f%%", res->availability * 100);
+            if (isfinite(res->worst_availability))
+                fprintf(f, "; worst %g s interval %.3f%% (from t = %.0f s)", res->interval_s,
+                        res->worst_availability * 100, res->worst_availability_t);
+            fputc('\n', f);
+        }
+    }
+    if (r->n_rows) {
+        /* what the figures above do not say by themselves */
+        bool any = false;
+        for (int i = 0; i < r->n_rows && !any; i++)
+            for (int k = 0; k < r->rows[i].n_reps && !any; k++)
+                any = r->rows[i].reps[k]->n_warnings > 0;
+        if (any) {
+            fputc('\n', f);
+            ss_out_notes(f, r);
+        }
     }
 }
 
@@ -421,6 +553,16 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
     cJSON_AddNumberToObject(req, "down", (double)res->fail_why[SS_FAIL_DOWN]);
     cJSON_AddNumberToObject(req, "timeout", (double)res->fail_why[SS_FAIL_TIMEOUT]);
     json_num(req, "mean_in_flight", round_to(res->mean_in_flight, 3));
+    cJSON *av = cJSON_AddObjectToObject(o, "availability");
+    json_num(av, "run", round_to(res->availability, 6));
+    json_num(av, "worst_interval", round_to(res->worst_availability, 6));
+    json_num(av, "worst_interval_t_s", res->worst_availability_t);
+    cJSON_AddNumberToObject(av, "interval_s", res->interval_s);
+    if (res->n_warnings) {
+        cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+        for (int i = 0; i < res->n_warnings; i++)
+            cJSON_AddItemToArray(w, cJSON_CreateString(res->warnings[i]));
+    }
     cJSON *eng = cJSON_AddObjectToObject(o, "engine");
     cJSON_AddNumberToObject(eng, "events", (double)res->events);
     cJSON_AddStringToObject(eng, "event_queue", res->event_queue);
@@ -502,6 +644,23 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
         cJSON_AddItemToArray(comps, c);
     }
     json_num(cost, "total", round_to(row->fig[SS_FIG_COST_MONTH], 2));
+    if (res->n_breakdown) {
+        static const char *const what[SS_NOTES] = {"wait", "service", "network"};
+        cJSON *bd = cJSON_AddArrayToObject(o, "breakdown");
+        for (int b = 0; b < res->n_breakdown; b++) {
+            const ss_bd_row *x = &res->breakdown[b];
+            cJSON *c = cJSON_CreateObject();
+            cJSON_AddStringToObject(c, "class", res->classes[x->cls].name);
+            cJSON_AddStringToObject(c, "component", res->comps[x->comp].name);
+            cJSON_AddNumberToObject(c, "visits", (double)x->visits);
+            for (int w = 0; w < SS_NOTES; w++) {
+                cJSON *part = cJSON_AddObjectToObject(c, what[w]);
+                json_num(part, "mean_ms", round_to(x->mean_ms[w], 3));
+                json_num(part, "p95_ms", round_to(x->p95_ms[w], 3));
+            }
+            cJSON_AddItemToArray(bd, c);
+        }
+    }
     return o;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "scalesim/mem.h"
+#include "observe.h"
 #include "sim_internal.h"
 
 #define HOURS_PER_MONTH 730.0
@@ -56,6 +57,16 @@ void ss_report_extra(ss_comp_report *out, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(out->extra + used, sizeof out->extra - used, fmt, ap);
+    va_end(ap);
+}
+
+void ss_result_warn(ss_result *res, const char *fmt, ...)
+{
+    if (res->n_warnings >= (int)(sizeof res->warnings / sizeof res->warnings[0]))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(res->warnings[res->n_warnings++], sizeof res->warnings[0], fmt, ap);
     va_end(ap);
 }
 
@@ -113,11 +124,26 @@ void ss_report_build(ss_sim *sim, ss_result *res)
     fig[SS_FIG_THROUGHPUT_RPS] = window > 0 ? (double)res->ok / window : NAN;
     double mean;
     fig[SS_FIG_MEAN_MS] = ss_hist_mean(&res->lat, &mean) ? mean * 1e-6 : NAN;
-    fig[SS_FIG_P50_MS] = quantile_ms(&res->lat, 0.50);
-    fig[SS_FIG_P95_MS] = quantile_ms(&res->lat, 0.95);
-    fig[SS_FIG_P99_MS] = quantile_ms(&res->lat, 0.99);
+    /* A percentile means something only with answers beyond it: ask for
+     * ten (P50: 20 answers, P95: 200, P99: 1000), else report none and
+     * say why rather than print a number that looks precise. */
+    static const struct { ss_fig fig; double q; const char *name; } pct[] = {
+        {SS_FIG_P50_MS, 0.50, "p50"}, {SS_FIG_P95_MS, 0.95, "p95"}, {SS_FIG_P99_MS, 0.99, "p99"}};
+    for (int i = 0; i < 3; i++) {
+        uint64_t need = (uint64_t)ceil(10 / (1 - pct[i].q) - 1e-9);
+        if (res->lat.n >= need) {
+            fig[pct[i].fig] = quantile_ms(&res->lat, pct[i].q);
+        } else {
+            fig[pct[i].fig] = NAN;
+            if (res->lat.n > 0)
+                ss_result_warn(res, "%s not reported: %llu answers are too few (it needs %llu)",
+                               pct[i].name, (unsigned long long)res->lat.n,
+                               (unsigned long long)need);
+        }
+    }
     uint64_t done = res->ok + res->failed;
     fig[SS_FIG_ERROR_RATE] = done ? (double)res->failed / (double)done : NAN;
+    ss_obs_report(sim, res);
 
     res->n_comps = sim->n_comps;
     res->comps = ss_calloc((size_t)sim->n_comps, sizeof *res->comps);
@@ -166,6 +192,10 @@ void ss_result_free(ss_result *r)
     for (int k = 0; k < r->n_regions; k++)
         ss_hist_release(&r->regions[k].lat);
     ss_free(r->regions);
+    for (size_t i = 0; i < r->n_series; i++)
+        ss_free(r->series[i].util);
+    ss_free(r->series);
+    ss_free(r->breakdown);
     for (int i = 0; i < r->n_comps; i++)
         ss_free(r->comps[i].rep.rows);
     ss_hist_release(&r->lat);

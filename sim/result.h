@@ -36,6 +36,8 @@ typedef enum ss_fig {
     SS_FIGS
 } ss_fig;
 
+void ss_result_warn(ss_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 const char *ss_fig_name(ss_fig f);
 int ss_fig_decimals(ss_fig f);
 
@@ -59,6 +61,22 @@ typedef struct ss_comp_result {
     double cost_month;
 } ss_comp_result;
 
+/* One interval of the time series (SPEC.md 5.3). */
+typedef struct ss_ts_row {
+    double t_s;                 /* start of the interval                  */
+    uint64_t sent, ok, failed;
+    double throughput_rps, p50_ms, p95_ms, error_rate, in_flight;
+    double *util;               /* per component, NAN where none          */
+} ss_ts_row;
+
+/* Where one request class's time went at one component (means and P95s
+ * over its visits, in ms): waiting, service, network. */
+typedef struct ss_bd_row {
+    int cls, comp;
+    uint64_t visits;
+    double mean_ms[SS_NOTES], p95_ms[SS_NOTES];
+} ss_bd_row;
+
 struct ss_result {
     const char *scenario;   /* borrowed from the scenario                */
     int stage;
@@ -77,6 +95,16 @@ struct ss_result {
     int n_regions;
     ss_comp_result *comps;
     int n_comps;
+    double availability;        /* answered over sent, after the warm-up   */
+    double worst_availability;  /* the lowest of a measured interval       */
+    double worst_availability_t;/* when that interval began, s             */
+    double interval_s;
+    ss_ts_row *series;          /* with a time series asked for            */
+    size_t n_series;
+    ss_bd_row *breakdown;       /* with a breakdown asked for              */
+    int n_breakdown;
+    char warnings[4][160];      /* things a reader of the figures must know */
+    int n_warnings;
     uint64_t events;
     int64_t peak_in_flight;     /* requests sent and not yet answered      */
     uint64_t requests_total;    /* simulated, warm-up included             */

@@ -28,6 +28,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "observe.h"
 #include "registry.h"
 #include "scalesim/mem.h"
 #include "scalesim/rng.h"
@@ -141,6 +142,7 @@ static void move_to(ss_sim *sim, ss_req *req, int next, int inst, int region)
     req->pos = (uint8_t)next;
     req->inst[next] = (uint16_t)inst;
     req->reg[next] = (uint8_t)region;
+    ss_obs_note_at(sim, req, req->route[next], SS_NOTE_NETWORK, lat);
     if (lat == 0)
         deliver(sim, req);
     else
@@ -175,7 +177,9 @@ static void go_back(ss_sim *sim, ss_req *req, int pos)
 {
     ss_time lat = 0;
     while (pos > 0) {
-        lat += ss_sim_latency(sim, req->reg[pos], req->reg[pos - 1]);
+        ss_time hop = ss_sim_latency(sim, req->reg[pos], req->reg[pos - 1]);
+        ss_obs_note_at(sim, req, req->route[pos], SS_NOTE_NETWORK, hop);
+        lat += hop;
         pos--;
         if (sim->comps[req->route[pos]].has_reply) {
             if (lat == 0) {
@@ -188,8 +192,11 @@ static void go_back(ss_sim *sim, ss_req *req, int pos)
             return;
         }
     }
-    if (pos == 0)
-        lat += ss_sim_client_latency(sim, req->region, req->reg[0]);
+    if (pos == 0) {
+        ss_time last = ss_sim_client_latency(sim, req->region, req->reg[0]);
+        ss_obs_note_at(sim, req, req->route[0], SS_NOTE_NETWORK, last);
+        lat += last;
+    }
     if (lat == 0)
         ss_client_answer(NULL, sim, req, 0);
     else
@@ -350,6 +357,7 @@ static void teardown(ss_sim *sim)
     ss_free(sim->comps);
     ss_free(sim->routes);
     ss_client_release(sim);
+    ss_obs_release(sim);
     ss_rng_free(sim->rng_net);
     ss_evq_free(sim->evq);
     ss_free(sim->handlers);
@@ -394,6 +402,7 @@ ss_status ss_run(const ss_scenario *sc, const ss_run_opts *opts, ss_result **out
     setup_network(sim);
     ss_client_init(sim);
     setup_components(sim);
+    ss_obs_init(sim);
     for (int i = 0; i < sc->n_faults; i++) {
         const ss_fault *f = &sc->faults[i];
         ss_evq_push(sim->evq, f->at, (uint32_t)sim->h_fault, (uint32_t)(2 * i), NULL);
@@ -421,6 +430,7 @@ ss_status ss_run(const ss_scenario *sc, const ss_run_opts *opts, ss_result **out
     }
     sim->now = t_end;
     sim->events = events;
+    ss_obs_finish(sim);
     if (sim->opts.progress)
         sim->opts.progress(sim->opts.progress_ctx, 1.0, events);
 

@@ -13,6 +13,8 @@
 #include "result.h"
 #include "scenario.h"
 
+typedef struct ss_obs ss_obs;
+
 typedef struct ss_handler {
     ss_event_fn fn;
     void *obj;
@@ -103,6 +105,7 @@ struct ss_sim {
     uint8_t region_slot[SS_MAX_REGIONS]; /* region index -> rres slot       */
     uint64_t fail_why[SS_FAIL_KINDS];
     uint64_t events;
+    ss_obs *obs;                      /* observe.c                           */
 };
 
 /* client.c */

@@ -62,6 +62,7 @@ void ss_station_release(ss_station *st)
 static inline void account(ss_station_inst *in, ss_sim *sim, ss_time now)
 {
     ss_time ms = ss_sim_measure_start(sim);
+    in->busy_all += in->busy * (double)(now - in->t_last);
     if (now > ms) {
         ss_time from = in->t_last > ms ? in->t_last : ms;
         double dt = (double)(now - from);
@@ -84,7 +85,12 @@ static inline void start_service(ss_station *st, ss_sim *sim, ss_station_inst *i
         ss_hist_add(&in->wait, w);
     }
     double s = ss_dist_sample(&st->service->op[req->op], st->rng) * in->slow;
-    ss_sim_schedule(sim, ss_time_from_s(s), st->handler, (uint32_t)i, req);
+    ss_time service = ss_time_from_s(s);
+    if (req->cls != SS_CLS_JOB) {
+        ss_sim_note(sim, req, SS_NOTE_WAIT, now - req->t_mark);
+        ss_sim_note(sim, req, SS_NOTE_SERVICE, service);
+    }
+    ss_sim_schedule(sim, service, st->handler, (uint32_t)i, req);
 }
 
 bool ss_station_arrive(ss_station *st, ss_sim *sim, ss_req *req, int i)
@@ -278,6 +284,17 @@ static void fill_row(ss_comp_row *row, const ss_station_inst *in, int n_inst, in
     double p95;
     row->p95_wait_ms = ss_hist_quantile(wait, 0.95, &p95) ? p95 * 1e-6 : NAN;
     row->hit_ratio = NAN;
+}
+
+double ss_station_busy(ss_station *st, ss_sim *sim, double *cores)
+{
+    double total = 0;
+    for (int i = 0; i < st->n; i++) {
+        account(&st->inst[i], sim, ss_sim_now(sim));
+        total += st->inst[i].busy_all;
+    }
+    *cores = (double)st->n * st->cores;
+    return total;
 }
 
 void ss_station_report(ss_station *st, ss_sim *sim, ss_comp_row *all, ss_comp_row *rows,

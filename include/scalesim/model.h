@@ -151,6 +151,9 @@ typedef struct ss_model_ops {
     void (*reply)(void *state, ss_sim *sim, ss_req *req);
     void (*fault)(void *state, ss_sim *sim, const ss_fault_ev *f);
     ss_station *(*station)(void *state); /* what a load balancer looks at   */
+    /* Core-ns of work since the start and the cores it had (time series
+     * utilisation); NULL for kinds without a capacity (cdn, dns). */
+    double (*busy)(void *state, ss_sim *sim, double *cores);
     void (*report)(void *state, ss_sim *sim, ss_comp_report *out);
     void (*destroy)(void *state);
 } ss_model_ops;
@@ -184,6 +187,13 @@ void ss_sim_fail(ss_sim *sim, ss_req *req, ss_fail why);
 /* The model state of the component at route position req->pos + 1, and its
  * ops; NULL at the end of the route. For load balancers. */
 const ss_model_ops *ss_sim_next(ss_sim *sim, const ss_req *req, void **state);
+
+/* Where a request's time goes, for the latency breakdown: models that
+ * hold a request without a station (a CDN edge's delay, a publish, a DNS
+ * resolution) note it here; stations and the network are noted by the
+ * engine. Counted against the component at req->pos. */
+typedef enum ss_note { SS_NOTE_WAIT, SS_NOTE_SERVICE, SS_NOTE_NETWORK, SS_NOTES } ss_note;
+void ss_sim_note(ss_sim *sim, const ss_req *req, ss_note what, ss_time ns);
 
 /* DNS: the client of req now knows to use datacenter dc until ttl has
  * passed; req goes on to the first component of its route there. A DNS

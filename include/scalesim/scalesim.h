@@ -24,7 +24,9 @@ typedef struct ss_run_opts {
     uint64_t seed;
     unsigned replication;       /* 0, 1, ...: independent streams          */
     ss_time duration, warmup;   /* -1: the scenario's                      */
-    ss_time interval;           /* time series interval; 0: none           */
+    ss_time interval;           /* sampling interval; 0: 1 s               */
+    bool timeseries;            /* keep a row per interval                 */
+    bool breakdown;             /* record where each class's time goes     */
     int event_queue;            /* 0: auto, 1: heap, 2: calendar queue     */
     /* Called now and then with the fraction of simulated time done. */
     void (*progress)(void *ctx, double done, uint64_t events);

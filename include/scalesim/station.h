@@ -62,6 +62,7 @@ typedef struct ss_station_inst {
     ss_time last_down;      /* start of the last crash                    */
     ss_time t_last;         /* last time the areas were brought forward  */
     double busy_area;       /* core-ns while measuring                   */
+    double busy_all;        /* core-ns since the start (time series)     */
     double queue_area;      /* waiting-request-ns while measuring        */
     uint64_t arrivals, started, done, rejected;
     uint64_t waited;        /* started after waiting a while (wait > 0)  */
@@ -130,6 +131,10 @@ void ss_station_pause(ss_station *st, ss_sim *sim, int inst, bool paused);
  * after `prefix`). Utilisation is over the measured window. */
 void ss_station_report(ss_station *st, ss_sim *sim, ss_comp_row *all, ss_comp_row *rows,
                        const char *prefix);
+/* Core-ns of work done since the start, and the cores (for a time
+ * series' utilisation: its change over an interval, over cores x interval). */
+double ss_station_busy(ss_station *st, ss_sim *sim, double *cores);
+
 /* Aggregate of several stations into one row (a database's shards). */
 void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_comp_row *out);
 

@@ -88,6 +88,47 @@ contains "--set reaches the report" "$tmp/out" ",2000,"
 contains "components header" "$tmp/comp.csv" "scenario,component,kind,instance,arrivals,throughput_rps,util,mean_queue,mean_wait_ms,p95_wait_ms,rejected,hit_ratio,extra"
 check "--components to a bad path" 3 "$ss" $short --components /nonexistent/dir/c.csv scenarios/stage1-single-server.yaml
 
+# --sweep gives the rows separate --set runs give (the swept value first)
+"$ss" $short -o csv --sweep workload.users=500,1500 scenarios/stage1-single-server.yaml >"$tmp/sweep"
+"$ss" $short -o csv --set workload.users=500 scenarios/stage1-single-server.yaml >"$tmp/s1"
+"$ss" $short -o csv --set workload.users=1500 scenarios/stage1-single-server.yaml >"$tmp/s2"
+{ head -1 "$tmp/s1" | sed 's/^/workload.users,/'; tail -1 "$tmp/s1" | sed 's/^/500,/'; tail -1 "$tmp/s2" | sed 's/^/1500,/'; } >"$tmp/loop"
+cmp -s "$tmp/sweep" "$tmp/loop" && echo "ok: sweep rows equal --set runs" || {
+    echo "FAIL: sweep rows differ from --set runs"; diff "$tmp/sweep" "$tmp/loop" | head; fails=$((fails + 1)); }
+check "ranges and the cross product" 0 "$ss" $short -o csv --sweep workload.users=1k:3k:1k --sweep components.server.cores=2,4 scenarios/stage1-single-server.yaml
+[ "$(wc -l <"$tmp/out")" -eq 7 ] && echo "ok: 3 x 2 sweep rows" || { echo "FAIL: sweep rows"; fails=$((fails + 1)); }
+contains "range values as written" "$tmp/out" "2k,4,stage1-single-server"
+check "geometric range" 0 "$ss" $short -o csv --sweep workload.users=100:10000:x10 scenarios/stage1-single-server.yaml
+[ "$(wc -l <"$tmp/out")" -eq 4 ] && echo "ok: x10 range" || { echo "FAIL: x10 range"; fails=$((fails + 1)); }
+check "bad sweep is a usage error" 2 "$ss" --sweep workload.users=10:1:1 scenarios/stage1-single-server.yaml
+contains "bad sweep explained" "$tmp/err" "expected start <= stop"
+check "swept value checked like --set" 1 "$ss" --check --sweep workload.users=100,lots scenarios/stage1-single-server.yaml
+contains "swept value error" "$tmp/err" 'workload.users: expected a whole number like 8 or 1k, got "lots"'
+
+# replications: mean and ci95 columns, reproducible, one row per run on request
+check "replications" 0 "$ss" $short -o csv --replications 3 scenarios/stage2-split-app-db.yaml
+contains "ci95 columns" "$tmp/out" "p95_ms,p95_ms_ci95"
+cp "$tmp/out" "$tmp/rep1"
+"$ss" $short -o csv --replications 3 scenarios/stage2-split-app-db.yaml >"$tmp/rep2"
+cmp -s "$tmp/rep1" "$tmp/rep2" && echo "ok: replications reproducible" || { echo "FAIL: replications differ"; fails=$((fails + 1)); }
+check "per replication" 0 "$ss" $short -o csv --replications 3 --per-replication scenarios/stage2-split-app-db.yaml
+[ "$(wc -l <"$tmp/out")" -eq 4 ] && echo "ok: a row per replication" || { echo "FAIL: per-replication rows"; fails=$((fails + 1)); }
+
+# time series and breakdown files
+check "time series" 0 "$ss" $short --timeseries "$tmp/ts.csv" --interval 5s --breakdown "$tmp/bd.csv" scenarios/stage3-load-balancer.yaml
+contains "time series header" "$tmp/ts.csv" "scenario,t_s,throughput_rps,p50_ms,p95_ms,error_rate,in_flight,util_app,util_db,util_mailer,util_lb"
+[ "$(wc -l <"$tmp/ts.csv")" -eq 6 ] && echo "ok: 5 intervals of 5 s" || { echo "FAIL: time series rows"; fails=$((fails + 1)); }
+contains "breakdown header" "$tmp/bd.csv" "scenario,class,component,visits,wait_mean_ms,wait_p95_ms,service_mean_ms,service_p95_ms,network_mean_ms,network_p95_ms"
+contains "breakdown rows" "$tmp/bd.csv" "stage3-load-balancer,write,mailer,"
+
+# a progress bar on a terminal, and none with -q
+if command -v script >/dev/null; then
+    script -qec "$ss --duration 20s scenarios/stage3-load-balancer.yaml" /dev/null >"$tmp/tty" 2>&1
+    contains "progress bar on a terminal" "$tmp/tty" "events/s"
+    script -qec "$ss -q --duration 20s scenarios/stage3-load-balancer.yaml" /dev/null >"$tmp/tty" 2>&1
+    grep -q "events/s" "$tmp/tty" && { echo "FAIL: -q still draws"; fails=$((fails + 1)); } || echo "ok: -q silences it"
+fi
+
 # no progress bar when stderr is not a terminal
 check "quiet stderr" 0 "$ss" $short scenarios/stage1-single-server.yaml
 [ -s "$tmp/err" ] && { echo "FAIL: stderr not empty"; fails=$((fails + 1)); } || echo "ok: nothing on stderr"
