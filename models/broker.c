@@ -135,7 +135,7 @@ static void broker_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
 static void broker_request(void *state, ss_sim *sim, ss_req *req)
 {
     broker *b = state;
-    ss_time t = (ss_time)((double)ss_dist_sample_ns(&b->cfg->publish, b->rng) * b->slow);
+    ss_time t = ss_time_from_s(ss_dist_sample(&b->cfg->publish, b->rng) * b->slow);
     ss_sim_note(sim, req, SS_NOTE_SERVICE, t);
     ss_sim_schedule(sim, t, b->h_published, 0, req);
 }

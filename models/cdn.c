@@ -131,7 +131,7 @@ static void cdn_request(void *state, ss_sim *sim, ss_req *req)
         ss_sim_fail(sim, req, SS_FAIL_DOWN);
         return;
     }
-    ss_time t = (ss_time)((double)ss_dist_sample_ns(&c->cfg->service, c->rng) * p->slow);
+    ss_time t = ss_time_from_s(ss_dist_sample(&c->cfg->service, c->rng) * p->slow);
     ss_sim_note(sim, req, SS_NOTE_SERVICE, t);
     ss_sim_schedule(sim, t, c->h_looked_up, 0, req);
 }

@@ -143,6 +143,11 @@ static void db_check(void *cfgp, ss_cfgctx *ctx)
                      read_from_names[c->read_from]);
     if (c->replication.mode == REPL_SYNC && c->replicas == 0)
         ss_cfg_error(ctx, "replication", "sync replication needs replicas");
+    /* a request names its node in 16 bits (ss_req.inst) */
+    long nodes = (long)c->shards * (1 + (long)c->replicas * ss_cfg_datacenters(ctx));
+    if (nodes > 65535)
+        ss_cfg_error(ctx, "shards", "%d shards of %ld nodes each make %ld nodes; at most 65535",
+                     c->shards, nodes / c->shards, nodes);
     if ((uint64_t)c->shards > ss_cfg_keys(ctx))
         ss_cfg_error(ctx, "shards", "%d shards for %llu keys: some shards would hold no key",
                      c->shards, (unsigned long long)ss_cfg_keys(ctx));

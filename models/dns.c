@@ -104,7 +104,7 @@ static void dns_request(void *state, ss_sim *sim, ss_req *req)
     }
     if (ss_sim_measuring(sim))
         n->queries++;
-    ss_time t = (ss_time)((double)ss_dist_sample_ns(&n->cfg->latency, n->rng) * n->slow);
+    ss_time t = ss_time_from_s(ss_dist_sample(&n->cfg->latency, n->rng) * n->slow);
     ss_sim_note(sim, req, SS_NOTE_SERVICE, t);
     ss_sim_schedule(sim, t, n->handler, 0, req);
 }

@@ -17,10 +17,12 @@
 #include <strings.h>
 
 #include "dist_parse.h"
+#include "files.h"
 #include "scalesim/mem.h"
 #include "units.h"
 
 #define MAX_EMPIRICAL 10000000
+#define MAX_EMPIRICAL_BYTES (256u << 20)
 
 void ss_cfg_join(char *out, size_t n, const char *path, const char *key)
 {
@@ -137,10 +139,11 @@ static bool load_empirical(ss_cfgctx *ctx, const ss_node *at, const char *path, 
         snprintf(full, sizeof full, "%s", name);
     else
         snprintf(full, sizeof full, "%s/%s", dir, name);
-    FILE *f = fopen(full, "r");
+    char why[128] = "";
+    FILE *f = ss_file_readable(full, why, sizeof why) ? fopen(full, "r") : NULL;
     if (!f) {
         ss_cfg_at(ctx, at, path, "cannot read the empirical sample file \"%s\": %s", full,
-                  strerror(errno));
+                  why[0] ? why : strerror(errno));
         return false;
     }
     const char *src = ss_diag_add_source(ctx->diag, full, NULL);
@@ -149,8 +152,21 @@ static bool load_empirical(ss_cfgctx *ctx, const ss_node *at, const char *path, 
     char line[256];
     int lineno = 0;
     bool ok = true;
+    size_t bytes = 0;
     while (fgets(line, sizeof line, f)) {
         lineno++;
+        size_t len = strlen(line);
+        bytes += len;
+        if (bytes > MAX_EMPIRICAL_BYTES || (len < sizeof line - 1 && !feof(f) &&
+                                            (len == 0 || line[len - 1] != '\n'))) {
+            /* a NUL inside the line, or more than we will read */
+            ss_diag_error(ctx->diag, (ss_mark){src, lineno, 1}, "%s",
+                          bytes > MAX_EMPIRICAL_BYTES
+                              ? "the file is larger than 256 MB"
+                              : "expected one duration per line, got binary data");
+            ok = false;
+            break;
+        }
         char *s = line;
         while (*s == ' ' || *s == '\t')
             s++;

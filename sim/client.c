@@ -8,12 +8,17 @@
  * The thinking users' timers, memoryless and independent, together finish
  * as a Poisson process of rate thinking / mean, and each finish is equally
  * likely to be any thinking user's. So the pool is simulated by thinning
- * (Lewis and Shedler 1979): candidates come at the largest possible rate,
- * users / mean; one uniform draw u in [0, users) accepts the candidate when
- * u < thinking and then names thinking[u]. The law is exactly that of N
- * separate timers, but instead of a million pending events there is one,
- * and the event set stays small enough for the cache. Other think-time
- * distributions have memory and keep one timer per user.
+ * (Lewis and Shedler 1979): candidates come at rate bound / mean, where
+ * bound is at least the number thinking at every moment; one uniform draw u
+ * in [0, bound) accepts the candidate when u < thinking and then names
+ * thinking[u]. The bound is piecewise constant and adapted as the pool
+ * changes: raised (and the next candidate redrawn, which memorylessness
+ * allows) when an arrival would exceed it, lowered to twice the pool at
+ * each candidate, so few candidates are wasted even when most users are
+ * waiting rather than thinking, and none come while nobody thinks. The law
+ * is exactly that of N separate timers, but instead of a million pending
+ * events there is one, and the event set stays small enough for the cache.
+ * Other think-time distributions have memory and keep one timer per user.
  * Open model: Poisson arrivals at `rate`, or at a piecewise-linear rate
  * `profile` by thinning (Lewis and Shedler): candidates at the peak rate,
  * each kept with probability rate(t) / peak. Open arrivals are spread
@@ -117,11 +122,19 @@ static void unlink_inflight(ss_sim *sim, ss_req *r)
     r->cprev = r->cnext = NULL;
 }
 
+static void schedule_pool(ss_sim *sim);
+
 static void think(ss_sim *sim, uint32_t user)
 {
     if (sim->pool_think) {
         sim->think_slot[user] = (uint32_t)sim->n_thinking;
         sim->thinking[sim->n_thinking++] = user;
+        if (sim->n_thinking > sim->pool_bound && sim->pool_started) {
+            int64_t b = 2 * sim->n_thinking;
+            sim->pool_bound = b < sim->n_clients ? b : sim->n_clients;
+            sim->pool_gen++; /* the pending candidate is now stale */
+            schedule_pool(sim);
+        }
         return;
     }
     ss_time t = ss_dist_sample_ns(&sim->sc->wl.think, sim->rng_wl);
@@ -131,9 +144,11 @@ static void think(ss_sim *sim, uint32_t user)
 /* The next candidate end of a think time in the pool (see the top). */
 static void schedule_pool(ss_sim *sim)
 {
-    double mean = sim->sc->wl.think.p[0] / (double)sim->n_clients;
-    ss_sim_schedule(sim, ss_time_from_s(gsl_ran_exponential(sim->rng_wl, mean)), sim->h_pool, 0,
-                    NULL);
+    if (sim->pool_bound == 0)
+        return; /* nobody thinks: think() starts candidates again */
+    double mean = sim->sc->wl.think.p[0] / (double)sim->pool_bound;
+    ss_sim_schedule(sim, ss_time_from_s(gsl_ran_exponential(sim->rng_wl, mean)), sim->h_pool,
+                    sim->pool_gen, NULL);
 }
 
 static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
@@ -233,17 +248,26 @@ static void on_think(void *obj, ss_sim *sim, void *ptr, uint32_t user)
     send_from(sim, user);
 }
 
-static void on_pool(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+static void on_pool(void *obj, ss_sim *sim, void *ptr, uint32_t gen)
 {
+    if (gen != sim->pool_gen)
+        return; /* superseded by a redraw with a higher bound */
+    uint64_t u = (uint64_t)(gsl_rng_uniform(sim->rng_wl) * (double)sim->pool_bound);
+    bool accepted = u < (uint64_t)sim->n_thinking;
+    uint32_t user = 0;
+    if (accepted) {
+        user = sim->thinking[u];
+        uint32_t last = sim->thinking[--sim->n_thinking];
+        sim->thinking[u] = last;
+        sim->think_slot[last] = (uint32_t)u;
+    }
+    /* a lower bound from here on, still above the pool */
+    int64_t b = 2 * sim->n_thinking;
+    if (b < sim->pool_bound)
+        sim->pool_bound = b;
     schedule_pool(sim);
-    uint64_t u = (uint64_t)(gsl_rng_uniform(sim->rng_wl) * (double)sim->n_clients);
-    if (u >= (uint64_t)sim->n_thinking)
-        return; /* thinned: that user is waiting for an answer */
-    uint32_t user = sim->thinking[u];
-    uint32_t last = sim->thinking[--sim->n_thinking];
-    sim->thinking[u] = last;
-    sim->think_slot[last] = (uint32_t)u;
-    send_from(sim, user);
+    if (accepted)
+        send_from(sim, user); /* thinned otherwise: that user is waiting */
 }
 
 static double profile_rate(const ss_workload *wl, ss_time t)
@@ -381,8 +405,11 @@ void ss_client_start(ss_sim *sim)
         }
         for (int64_t u = 0; u < sim->n_clients; u++)
             think(sim, (uint32_t)u);
-        if (sim->pool_think)
+        if (sim->pool_think) {
+            sim->pool_bound = sim->n_clients;
+            sim->pool_started = true;
             schedule_pool(sim);
+        }
         return;
     }
     sim->now = 0;

@@ -101,7 +101,8 @@ typedef struct calendar {
     ss_time cur_top;        /* end of the current bucket's window         */
     ss_time last;           /* time of the last pop                       */
     /* Work counters: empty buckets stepped over by pops and list nodes
-     * walked by pushes. When either grows past a few per operation, the
+     * walked by pushes, checked per pop (pushes and pops balance over a
+     * run). When either grows past a few per operation, the
      * width no longer fits the times (a burst, or a quiet spell): re-estimate
      * it without waiting for the population to double or halve. */
     uint64_t ops, steps;
@@ -259,8 +260,6 @@ static void cq_push(calendar *c, const ss_event *ev)
     c->n++;
     if (c->n > 2 * (size_t)c->nb && c->nb < (1u << 26))
         cq_resize(c, c->nb * 2);
-    else
-        cq_check_work(c);
 }
 
 static bool cq_pop(calendar *c, ss_event *out)

@@ -124,10 +124,16 @@ static void print_kinds(void)
             else if (p->def && strcmp(p->def, "-1") != 0)
                 printf(" (default %s)", p->def);
             putchar('\n');
-            for (const ss_param *q = p->type == SS_P_STRUCT ? p->sub : NULL; q && q->name; q++)
-                printf("    %-12s %-13s %s (default %s)\n", q->name,
+            for (const ss_param *q = p->type == SS_P_STRUCT ? p->sub : NULL; q && q->name; q++) {
+                printf("    %-12s %-13s %s", q->name,
                        q->type == SS_P_ENUM ? "choice" : type_names[q->type],
-                       q->help ? q->help : "", q->def ? q->def : "none");
+                       q->help ? q->help : "");
+                if (q->flags & SS_PF_REQUIRED)
+                    printf(" (required)");
+                else if (q->def && strcmp(q->def, "-1") != 0)
+                    printf(" (default %s)", q->def);
+                putchar('\n');
+            }
         }
         printf("  %-14s %-13s %s\n", "instance_type", "name", "an instance type of the pricing file");
         printf("  %-14s %-13s %s\n", "price_per_hour", "dollars", "per instance, instead");
@@ -297,9 +303,13 @@ static int run_plan(cli *c, char **files, int n_files)
                     o.progress = draw_progress;
                     o.progress_ctx = &pr;
                 }
+                char why[300] = "";
+                o.error = why;
+                o.error_len = sizeof why;
                 ss_status st = ss_run(sc, &o, &rs[r]);
                 if (st) {
-                    fprintf(stderr, "scalesim: %s: %s\n", sc->file, ss_status_str(st));
+                    fprintf(stderr, "scalesim: %s: error: %s\n", sc->file,
+                            why[0] ? why : ss_status_str(st));
                     rc = ss_status_exit(st);
                 }
             }

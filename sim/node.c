@@ -14,6 +14,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "files.h"
 #include "scalesim/mem.h"
 
 #define MAX_DEPTH 64
@@ -293,10 +294,13 @@ ss_node *ss_node_load_text(const char *name, const char *text, int col_base, ss_
 ss_node *ss_node_load_file(const char *path, ss_diag *d, bool *ok)
 {
     *ok = false;
-    FILE *f = fopen(path, "rb");
+    char why[128] = "";
+    FILE *f = ss_file_readable(path, why, sizeof why) ? fopen(path, "rb") : NULL;
     if (!f) {
         const char *file = ss_diag_add_source(d, path, NULL);
-        ss_diag_error(d, (ss_mark){file, 0, 0}, "cannot read the file: %s", strerror(errno));
+        if (errno && why[0] == '\0')
+            snprintf(why, sizeof why, "%s", strerror(errno));
+        ss_diag_error(d, (ss_mark){file, 0, 0}, "cannot read the file: %s", why);
         return NULL;
     }
     size_t cap = 4096, len = 0;

@@ -1,14 +1,17 @@
 /*
  * sim/observe.c -- interval samples and the latency breakdown.
  *
- * Every `interval` (1 s unless --interval says otherwise) one event closes
+ * Every `interval` (1 s unless --interval says otherwise; see ss_obs_init
+ * for long runs without a time series) one event closes
  * the interval: requests sent, answered and failed in it, the latency
  * percentiles of its answers (only when a time series is asked for: one
  * histogram, reset each interval), the requests in flight at its end, and
  * each component's utilisation over it (its work since the start, from
  * the model's `busy`, differenced). Rows cover the whole run, warm-up
  * included, so the time series shows the warm-up too; availability and
- * its worst interval use the measured intervals only.
+ * its worst interval use the measured intervals only. The run's
+ * availability is answered over sent (successful over offered); an
+ * interval's, answered over finished in it (see on_interval).
  *
  * The breakdown keeps, per request class and runtime component, a
  * histogram and a sum for each of waiting, service and network time, fed
@@ -84,8 +87,10 @@ static void on_interval(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         }
         ss_hist_reset(&o->lat);
     }
-    if (start >= sim->t_measure && o->sent > 0) {
-        double a = (double)o->ok / (double)o->sent;
+    /* An interval's availability is answered over finished in it: over
+     * sent, the requests still in flight at its end would count as lost. */
+    if (start >= sim->t_measure && o->ok + o->failed > 0) {
+        double a = (double)o->ok / (double)(o->ok + o->failed);
         if (isnan(o->worst_avail) || a < o->worst_avail) {
             o->worst_avail = a;
             o->worst_t = ss_time_to_s(start);
@@ -109,13 +114,20 @@ void ss_obs_init(ss_sim *sim)
 {
     ss_obs *o = ss_calloc(1, sizeof *o);
     sim->obs = o;
+    /* 1 s by default; without a time series to write, at most a thousand
+     * intervals over the run, so that a long run of a slow system (M/M/1
+     * at one arrival a second for weeks) is not all sampling events. */
     o->interval = sim->opts.interval > 0 ? sim->opts.interval : SS_SEC(1);
+    if (!sim->opts.timeseries && sim->opts.interval <= 0 && sim->t_end / 1000 > o->interval)
+        o->interval = (sim->t_end / 1000 / SS_NS_PER_S + 1) * SS_NS_PER_S;
     o->want_series = sim->opts.timeseries;
     o->worst_avail = NAN;
     ss_hist_init(&o->lat);
     o->handler = ss_sim_handler(sim, on_interval, NULL);
-    if (sim->opts.breakdown)
+    if (sim->opts.breakdown) {
         o->bd = ss_calloc((size_t)sim->sc->wl.n_classes * (size_t)sim->n_comps, sizeof *o->bd);
+        sim->breakdown_on = true;
+    }
     o->last_busy = ss_calloc((size_t)(sim->n_comps ? sim->n_comps : 1), sizeof *o->last_busy);
     o->next_close = o->interval;
     if (o->interval < sim->t_end)
@@ -162,8 +174,10 @@ void ss_obs_done(ss_sim *sim, bool ok, ss_time latency)
 
 void ss_obs_note_at(ss_sim *sim, const ss_req *req, int comp, ss_note what, ss_time ns)
 {
+    if (!sim->breakdown_on)
+        return;
     ss_obs *o = sim->obs;
-    if (!o->bd || req->cls == SS_CLS_JOB || comp < 0 || sim->now < sim->t_measure)
+    if (req->cls == SS_CLS_JOB || comp < 0 || sim->now < sim->t_measure)
         return;
     bd_cell *c = &o->bd[(size_t)req->cls * (size_t)sim->n_comps + (size_t)comp];
     ss_hist_add(&c->h[what], ns);
@@ -173,6 +187,8 @@ void ss_obs_note_at(ss_sim *sim, const ss_req *req, int comp, ss_note what, ss_t
 
 void ss_sim_note(ss_sim *sim, const ss_req *req, ss_note what, ss_time ns)
 {
+    if (!sim->breakdown_on)
+        return;
     int comp = req->pos == UINT8_MAX ? sim->dns : req->route[req->pos];
     ss_obs_note_at(sim, req, comp, what, ns);
 }

@@ -472,9 +472,11 @@ void ss_out_table(FILE *f, const ss_report *r)
         table_classes_and_regions(f, res);
         if (isfinite(res->availability)) {
             fprintf(f, "\navailability %.3f%%", res->availability * 100);
-            if (isfinite(res->worst_availability))
+            if (isfinite(res->worst_availability) && res->worst_availability < 1)
                 fprintf(f, "; worst %g s interval %.3f%% (from t = %.0f s)", res->interval_s,
                         res->worst_availability * 100, res->worst_availability_t);
+            else if (isfinite(res->worst_availability))
+                fprintf(f, "; every %g s interval 100%%", res->interval_s);
             fputc('\n', f);
         }
     }

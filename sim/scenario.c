@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "files.h"
 #include "node.h"
 #include "registry.h"
 #include "scalesim/mem.h"
@@ -63,6 +64,11 @@ uint64_t ss_cfg_keys(const ss_cfgctx *ctx)
     return ctx->sc->wl.keys.count;
 }
 
+int ss_cfg_datacenters(const ss_cfgctx *ctx)
+{
+    return ctx->sc->n_dcs;
+}
+
 static char *own_str(ss_scenario *sc, const char *s)
 {
     return ss_scenario_own(sc, ss_strdup(s));
@@ -99,15 +105,13 @@ static void relative_to(const char *file, const char *name, char *out, size_t n)
 static ss_node *load_chain(const char *path, ss_diag *d, char chain[][PATH_MAX], int depth,
                            const ss_node *from)
 {
-    char real[PATH_MAX];
-    if (!realpath(path, real)) {
-        if (from) {
-            ss_diag_error(d, from->mark, "extends: cannot read \"%s\": %s", path,
-                          strerror(errno));
-            return NULL;
-        }
-        snprintf(real, sizeof real, "%s", path);
+    char real[PATH_MAX], why[128];
+    if (from && !ss_file_readable(path, why, sizeof why)) {
+        ss_diag_error(d, from->mark, "extends: cannot read \"%s\": %s", path, why);
+        return NULL;
     }
+    if (!realpath(path, real))
+        snprintf(real, sizeof real, "%s", path);
     for (int i = 0; i < depth; i++)
         if (strcmp(chain[i], real) == 0) {
             ss_diag_error(d, from->mark, "extends: \"%s\" extends itself through a cycle", path);
@@ -797,6 +801,11 @@ static void build_profile(ss_cfgctx *ctx, const ss_node *pr)
         if (!ss_cfg_value(ctx, &tp, pt->items[0], ip, &p->t) ||
             !ss_cfg_value(ctx, &rp, pt->items[1], ip, &p->rate_per_s))
             return;
+        if (p->rate_per_s > 1e8) {
+            ss_cfg_at(ctx, pt->items[1], ip, "expected a rate up to 1e8/s, got \"%s\"",
+                      pt->items[1]->str);
+            return;
+        }
         if (wl->n_profile > 0 && p->t < wl->profile[wl->n_profile - 1].t) {
             ss_cfg_at(ctx, pt->items[0], ip, "expected times in increasing order, got %s after "
                       "%s", pt->items[0]->str, pr->items[i - 1]->items[0]->str);
@@ -868,6 +877,13 @@ static void build_workload(ss_cfgctx *ctx, const ss_node *root)
     if (wl->closed && wl->users > 10000000)
         ss_cfg_at(ctx, users, "workload.users", "expected at most 10M users, got \"%s\"",
                   users->str);
+    if (raw.clients > 10000000)
+        ss_cfg_at(ctx, ss_node_get(w, "clients"), "workload.clients",
+                  "expected at most 10M clients, got \"%s\"", ss_node_get(w, "clients")->str);
+    /* above 1e8/s arrivals come closer than 10 ns apart: not a web workload,
+     * and a typo of units (1e12/s for 1e12/h?) that would eat the memory */
+    if (rate && raw.rate > 1e8)
+        ss_cfg_at(ctx, rate, "workload.rate", "expected at most 1e8/s, got \"%s\"", rate->str);
     if (profile)
         build_profile(ctx, profile);
     /* regions: {us-east: 0.7, eu-west: 0.3} */
@@ -935,7 +951,7 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
         {"duration", SS_P_DURATION, offsetof(fault_raw, duration), 0, "0s", 0, 0,
          "how long it lasts (0: for good)"},
         {"factor", SS_P_NUMBER, offsetof(fault_raw, factor), SS_PF_POSITIVE, "1", 0, 0,
-         "slow: service times are multiplied by it"},
+         "slow: service times are multiplied by it (at most 1e6)"},
         {0},
     };
     sc->faults = ss_scenario_own(sc, ss_calloc(f->n_items + 1, sizeof *sc->faults));
@@ -1013,11 +1029,21 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
             } else if (rest[0] == '[') {
                 char *end;
                 long idx = strtol(rest + 1, &end, 10);
-                /* instances, or a database's shards (NAME[i] is shard i) */
+                /* instances, a database's shards (NAME[i] is shard i), or a
+                 * CDN's edges (NAME[i] is the i-th of pops, every region
+                 * when pops is not given) */
                 const ss_param *ip = param_named(c->ops->params, "instances");
                 if (!ip)
                     ip = param_named(c->ops->params, "shards");
-                int n = ip ? *(const int *)((const char *)c->cfg + ip->offset) : 1;
+                const ss_param *pp = param_named(c->ops->params, "pops");
+                int n = 1;
+                if (ip)
+                    n = *(const int *)((const char *)c->cfg + ip->offset);
+                else if (pp && pp->type == SS_P_STRLIST) {
+                    n = ((const ss_strlist *)((const char *)c->cfg + pp->offset))->n;
+                    if (n == 0)
+                        n = sc->n_regions;
+                }
                 if (end == rest + 1 || strcmp(end, "]") != 0 || idx < 0) {
                     ss_cfg_at(ctx, tn, tp, "expected NAME[i] with i a whole number, got \"%s\"",
                               t);
@@ -1042,6 +1068,12 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
         }
         if (ft->action == SS_FAULT_SLOW && !ss_node_get(it, "factor"))
             ss_cfg_at(ctx, it, path, "slow needs a factor, as in {action: slow, factor: 5}");
+        if (ft->factor > 1e6) {
+            char fp[80];
+            snprintf(fp, sizeof fp, "%s.factor", path);
+            ss_cfg_at(ctx, ss_node_get(it, "factor"), fp, "expected a factor up to 1e6, got \"%s\"",
+                      ss_node_get(it, "factor")->str);
+        }
         sc->n_faults++;
     }
 }
@@ -1075,12 +1107,11 @@ static void build_pricing(ss_cfgctx *ctx, const ss_node *root)
     sc->pricing_file = own_str(sc, path);
     if (!needs)
         return;
-    FILE *probe = fopen(path, "r");
-    if (!probe) {
-        ss_cfg_at(ctx, pn, "pricing", "cannot read \"%s\": %s", path, strerror(errno));
+    char why[128];
+    if (!ss_file_readable(path, why, sizeof why)) {
+        ss_cfg_at(ctx, pn, "pricing", "cannot read \"%s\": %s", path, why);
         return;
     }
-    fclose(probe);
     bool ok;
     ss_node *pr = ss_node_load_file(path, ctx->diag, &ok);
     if (!ok)

@@ -36,6 +36,10 @@
 #include "sim_assert.h"
 #include "sim_internal.h"
 
+/* Events at one instant before a run is declared stuck: far more than any
+ * real burst (a million users all sending at t = 0 is a million). */
+#define SS_MAX_SAME_TIME 50000000ULL
+
 /* ---- the face models see -------------------------------------------------- */
 
 int ss_sim_handler(ss_sim *sim, ss_event_fn fn, void *obj)
@@ -416,12 +420,28 @@ ss_status ss_run(const ss_scenario *sc, const ss_run_opts *opts, ss_result **out
     ss_evq *q = sim->evq;
     const ss_handler *h;
     ss_event ev;
-    uint64_t events = 0;
+    uint64_t events = 0, same_time = 0;
     ss_time t_end = sim->t_end;
+    ss_status status = SS_OK;
     while (ss_evq_pop(q, &ev)) {
         if (ev.t >= t_end)
             break;
         SS_ASSERT(ev.t >= sim->now);
+        /* A loop of steps that take no time (think 0s, service 0s, no
+         * latency) would never reach the end: stop and say so. */
+        if (ev.t == sim->now) {
+            if (++same_time > SS_MAX_SAME_TIME) {
+                if (sim->opts.error && sim->opts.error_len)
+                    snprintf(sim->opts.error, sim->opts.error_len,
+                             "simulated time stopped at %.9g s: %llu events without it moving "
+                             "(a loop of zero times: think_time, service and latency all 0?)",
+                             ss_time_to_s(sim->now), (unsigned long long)same_time);
+                status = SS_RUNTIME;
+                break;
+            }
+        } else {
+            same_time = 0;
+        }
         sim->now = ev.t;
         h = &sim->handlers[ev.handler];
         h->fn(h->obj, sim, ev.ptr, ev.code);
@@ -434,6 +454,10 @@ ss_status ss_run(const ss_scenario *sc, const ss_run_opts *opts, ss_result **out
     if (sim->opts.progress)
         sim->opts.progress(sim->opts.progress_ctx, 1.0, events);
 
+    if (status != SS_OK) {
+        teardown(sim);
+        return status;
+    }
     ss_result *res = ss_calloc(1, sizeof *res);
     ss_report_build(sim, res);
     res->cpu_s = (double)(clock() - cpu0) / CLOCKS_PER_SEC;

@@ -39,8 +39,7 @@ typedef struct ss_client {
 } ss_client;
 
 typedef struct ss_class_rt {
-    gsl_ran_discrete_t *pick;  /* unused: the class table below is shared */
-    ss_keygen keys;
+    ss_keygen keys;            /* the class's own keys, or the workload's */
 } ss_class_rt;
 
 typedef struct ss_req_slab {
@@ -84,6 +83,9 @@ struct ss_sim {
     bool pool_think;                  /* exponential think: one pooled timer */
     uint32_t *thinking, *think_slot;  /* the thinking users; each one's index */
     int64_t n_thinking;
+    int64_t pool_bound;               /* thinning bound, >= n_thinking       */
+    uint32_t pool_gen;                /* the live candidate's generation     */
+    bool pool_started;
     double peak_rate;                 /* open model: thinning bound      */
     bool dc_up[SS_MAX_REGIONS];
     ss_time dc_down_since[SS_MAX_REGIONS]; /* -1 while up                    */
@@ -106,6 +108,7 @@ struct ss_sim {
     uint64_t fail_why[SS_FAIL_KINDS];
     uint64_t events;
     ss_obs *obs;                      /* observe.c                           */
+    bool breakdown_on;                /* notes are recorded (a hot check)    */
 };
 
 /* client.c */

@@ -317,6 +317,120 @@ static void database_sync_replication_waits_for_a_replica(void **state)
     ss_scenario_free(sc);
 }
 
+/* ---- faults on every kind ------------------------------------------------ */
+
+/* A crashed cache instance fails what reaches it, and comes back empty:
+ * its first reads after recovery all miss. */
+static void cache_crash_fails_then_restarts_cold(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 40s, warmup: 0s}\n"
+                       "workload: {rate: 1000/s, keys: {count: 100, popularity: uniform},\n"
+                       "           requests: {r: {route: [cache, db]}}}\n"
+                       "components:\n"
+                       "  cache: {kind: cache, capacity: 1000, service: 0s}\n"
+                       "  db: {kind: database, cores: 100, service: 1ms}\n"
+                       "faults: [{at: 20s, target: cache, action: crash, duration: 5s}]\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    assert_near((double)r->failed, 5000, 5 * sqrt(5000));
+    /* 100 keys: two cold starts cost about 100 misses each (plus the
+     * concurrent misses of a key while its first fill is on its way) */
+    double misses = extra(comp(r, "cache"), "misses");
+    assert_true(misses >= 200 && misses < 400);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* A crashed broker fails publishes (the requests that publish fail) and
+ * keeps the waiting messages, which its consumers finish after it is back. */
+static void broker_crash_fails_publishes_and_keeps_messages(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 60s, warmup: 0s}\n"
+                       "workload: {rate: 100/s, requests: {r: {route: [q]}}}\n"
+                       "components:\n"
+                       "  q: {kind: broker, publish: 1ms,\n"
+                       "      consumers: {instances: 1, cores: 2, service: exp(10ms)}}\n"
+                       "faults: [{at: 20s, target: q, action: crash, duration: 10s}]\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    assert_near((double)r->failed, 1000, 5 * sqrt(1000));
+    const ss_comp_result *q = comp(r, "q");
+    assert_near(extra(q, "published"), extra(q, "consumed"), 5);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* A crashed resolver fails the requests that need a resolution; clients
+ * with a fresh answer go on. */
+static void dns_crash_fails_only_resolutions(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 60s, warmup: 0s}\n"
+                       "workload: {rate: 1000/s, clients: 1000, requests: {r: {route: [app]}}}\n"
+                       "components:\n"
+                       "  dns: {kind: dns, latency: 10ms, ttl: 5s}\n"
+                       "  app: {kind: app_server, cores: 100, service: 1ms}\n"
+                       "faults: [{at: 30s, target: dns, action: crash, duration: 10s}]\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    /* the first 5 s of the crash some answers are still fresh; after a
+     * client's answer expires each of its requests needs a resolution */
+    assert_true(r->failed > 2000 && r->failed < 10000);
+    assert_true(r->ok > 45000);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* A crashed CDN edge sends its region's users to the nearest other edge:
+ * nothing fails, the users just travel further. */
+static void cdn_edge_crash_moves_users_to_the_next_edge(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 30s, warmup: 0s}\n"
+                       "workload: {rate: 500/s, regions: {us: 0.5, eu: 0.5},\n"
+                       "           keys: {count: 10, popularity: uniform},\n"
+                       "           requests: {r: {route: [cdn, origin]}}}\n"
+                       "network: {regions: {us: {eu: 40ms}}}\n"
+                       "datacenters: {us: {}}\n"
+                       "components:\n"
+                       "  cdn: {kind: cdn, pops: [us, eu], capacity: 100, service: 1ms}\n"
+                       "  origin: {kind: app_server, cores: 100, service: 10ms}\n"
+                       "faults: [{at: 0s, target: \"cdn[1]\", action: crash}]\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    assert_int_equal(r->failed, 0);
+    const ss_comp_result *cdn = comp(r, "cdn");
+    assert_int_equal(cdn->rep.rows[1].arrivals, 0);
+    /* European users pay the crossing both ways: P50 about 80 ms */
+    double p50;
+    assert_true(ss_hist_quantile(&r->regions[1].lat, 0.5, &p50));
+    assert_near(p50 * 1e-6, 81, 1);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* A loop where nothing takes time never reaches the end of the run: the
+ * engine stops it and says why, rather than hang. */
+static void zero_time_loop_is_a_run_error(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "workload: {users: 1, think_time: 0s, requests: {r: {route: [a]}}}\n"
+                       "components: {a: {kind: app_server, service: 0s}}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_run_opts o;
+    ss_run_opts_init(&o);
+    char why[300] = "";
+    o.error = why;
+    o.error_len = sizeof why;
+    ss_result *r = NULL;
+    assert_int_equal(ss_run(sc, &o, &r), SS_RUNTIME);
+    assert_null(r);
+    assert_non_null(strstr(why, "simulated time stopped at 0 s"));
+    ss_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -335,6 +449,11 @@ int main(void)
         cmocka_unit_test(database_failover_fails_writes_only_until_promotion),
         cmocka_unit_test(database_short_crash_needs_no_failover),
         cmocka_unit_test(database_sync_replication_waits_for_a_replica),
+        cmocka_unit_test(cache_crash_fails_then_restarts_cold),
+        cmocka_unit_test(broker_crash_fails_publishes_and_keeps_messages),
+        cmocka_unit_test(dns_crash_fails_only_resolutions),
+        cmocka_unit_test(cdn_edge_crash_moves_users_to_the_next_edge),
+        cmocka_unit_test(zero_time_loop_is_a_run_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -73,5 +73,7 @@ const char *ss_cfg_path(const ss_cfgctx *ctx);
 int ss_cfg_region(const ss_cfgctx *ctx, const char *name);
 /* How many keys the workload draws from. */
 uint64_t ss_cfg_keys(const ss_cfgctx *ctx);
+/* How many datacenters the scenario has (1 without `datacenters`). */
+int ss_cfg_datacenters(const ss_cfgctx *ctx);
 
 #endif

@@ -28,6 +28,9 @@ typedef struct ss_run_opts {
     bool timeseries;            /* keep a row per interval                 */
     bool breakdown;             /* record where each class's time goes     */
     int event_queue;            /* 0: auto, 1: heap, 2: calendar queue     */
+    /* When a run fails, why (may be NULL). */
+    char *error;
+    size_t error_len;
     /* Called now and then with the fraction of simulated time done. */
     void (*progress)(void *ctx, double done, uint64_t events);
     void *progress_ctx;

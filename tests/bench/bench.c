@@ -122,8 +122,12 @@ static void run_case(const char *scalesim, const bench_case *c, const char *queu
         printf(" %9.0f", m.peak_kb * 1024.0 / m.users);
     else
         printf(" %9s", "-");
-    if (m.in_flight > 0)
+    /* per in-flight request only where many are in flight: for a queue of
+     * ten the request pool's first slab is all there is */
+    if (m.in_flight >= 1000)
         printf(" %11.0f", (m.req_bytes + m.event_bytes) / m.in_flight);
+    else
+        printf(" %11s", "-");
     putchar('\n');
     fflush(stdout);
 }
