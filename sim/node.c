@@ -291,6 +291,12 @@ ss_node *ss_node_load_text(const char *name, const char *text, int col_base, ss_
     return load(file, text, strlen(text), col_base, d, ok);
 }
 
+ss_node *ss_node_load_part(const char *file, const char *part, int col_base, ss_diag *d,
+                           bool *ok)
+{
+    return load(file, part, strlen(part), col_base, d, ok);
+}
+
 ss_node *ss_node_load_file(const char *path, ss_diag *d, bool *ok)
 {
     *ok = false;

@@ -55,6 +55,10 @@ ss_node *ss_node_load_file(const char *path, ss_diag *d, bool *ok);
  * added to columns on the first line (a --set value starts mid-argument). */
 ss_node *ss_node_load_text(const char *name, const char *text, int col_base, ss_diag *d,
                            bool *ok);
+/* The same for a part of a text already registered as `file` (a name
+ * ss_diag_add_source returned): marks point into the whole. */
+ss_node *ss_node_load_part(const char *file, const char *part, int col_base, ss_diag *d,
+                           bool *ok);
 
 void ss_node_free(ss_node *n);
 ss_node *ss_node_new(ss_node_type type, ss_mark mark);

@@ -160,6 +160,19 @@ static ss_node *load_chain(const char *path, ss_diag *d, char chain[][PATH_MAX],
 
 /* ---- pass 2: --set overrides --------------------------------------------- */
 
+/* The VALUE of --set PATH=VALUE as YAML. Its marks point into the
+ * command line: line 1 of "--set ARG", so carets land under it. NULL after
+ * reporting an error; an empty value is YAML's null. */
+static ss_node *set_value(const char *src, const char *arg, const char *eq, ss_mark at,
+                          ss_diag *d)
+{
+    bool ok;
+    ss_node *v = ss_node_load_part(src, eq + 1, (int)(eq + 1 - arg) + 6, d, &ok);
+    if (!ok)
+        return NULL;
+    return v ? v : ss_node_new(SS_NODE_NULL, at);
+}
+
 static bool apply_set(ss_node *root, const char *arg, ss_diag *d)
 {
     char text[1200];
@@ -191,14 +204,11 @@ static bool apply_set(ss_node *root, const char *arg, ss_diag *d)
                 break;
             }
             if (!next) {
-                bool vok;
-                ss_node *v = ss_node_load_text(src, eq + 1, (int)(eq + 1 - arg) + 6, d, &vok);
-                if (!vok) {
+                ss_node *v = set_value(src, arg, eq, at, d);
+                if (!v) {
                     ok = false;
                     break;
                 }
-                if (!v)
-                    v = ss_node_new(SS_NODE_NULL, at);
                 ss_node_free(cur->items[idx]);
                 cur->items[idx] = v;
                 break;
@@ -212,16 +222,11 @@ static bool apply_set(ss_node *root, const char *arg, ss_diag *d)
                 break;
             }
             if (!next) {
-                bool vok;
-                ss_node *v = ss_node_load_text(src, eq + 1, (int)(eq + 1 - arg) + 6, d, &vok);
-                if (!vok) {
+                ss_node *v = set_value(src, arg, eq, at, d);
+                if (!v) {
                     ok = false;
                     break;
                 }
-                if (!v)
-                    v = ss_node_new(SS_NODE_NULL, at);
-                /* The value's marks point into the command line; make them
-                 * line 1 of "--set ARG" so carets land under it. */
                 ss_node_set(cur, tok, at, v);
                 break;
             }

@@ -93,6 +93,20 @@ static inline void start_service(ss_station *st, ss_sim *sim, ss_station_inst *i
     ss_sim_schedule(sim, service, st->handler, (uint32_t)i, req);
 }
 
+/* Serves waiting requests, in order, while a core is free. */
+static void start_waiting(ss_station *st, ss_sim *sim, ss_station_inst *in, int i, ss_time now)
+{
+    while (!in->paused && in->busy < st->cores && in->qhead) {
+        ss_req *next = in->qhead;
+        in->qhead = next->next;
+        if (!in->qhead)
+            in->qtail = NULL;
+        in->qlen--;
+        next->next = NULL;
+        start_service(st, sim, in, next, i, now);
+    }
+}
+
 bool ss_station_arrive(ss_station *st, ss_sim *sim, ss_req *req, int i)
 {
     SS_ASSERT(i >= 0 && i < st->n);
@@ -146,15 +160,7 @@ static void station_complete(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     if (ss_sim_measuring(sim))
         in->done++;
     in->busy--;
-    if (in->qhead && !in->paused) {
-        ss_req *next = in->qhead;
-        in->qhead = next->next;
-        if (!in->qhead)
-            in->qtail = NULL;
-        in->qlen--;
-        next->next = NULL;
-        start_service(st, sim, in, next, i, now);
-    }
+    start_waiting(st, sim, in, i, now);
     SS_ASSERT(in->busy >= 0 && in->busy <= st->cores);
     SS_ASSERT(in->qlen == 0 || in->busy == st->cores || in->paused);
     st->done(st->owner, sim, req, i);
@@ -213,15 +219,7 @@ void ss_station_pause(ss_station *st, ss_sim *sim, int i, bool paused)
     ss_time now = ss_sim_now(sim);
     account(in, sim, now);
     in->paused = paused;
-    while (!paused && in->busy < st->cores && in->qhead) {
-        ss_req *next = in->qhead;
-        in->qhead = next->next;
-        if (!in->qhead)
-            in->qtail = NULL;
-        in->qlen--;
-        next->next = NULL;
-        start_service(st, sim, in, next, i, now);
-    }
+    start_waiting(st, sim, in, i, now);
 }
 
 bool ss_station_in_rotation(const ss_station *st, int i, ss_time now, ss_time hc)

@@ -19,25 +19,18 @@ static void add(ss_sweep *s, const char *v, size_t len, size_t *cap)
     s->values[s->n++] = ss_strndup(v, len);
 }
 
-/* A number and the unit written after it ("10s" -> 10, "s"). */
+/* A number and the unit written after it ("10s" -> 10, "s"): letters or a
+ * rate's "/s", nothing else. */
 static bool number_unit(const char *s, double *v, char *unit, size_t unit_len)
 {
-    size_t n = ss_units_number_len(s);
-    if (n == 0 || n > 60)
+    const char *u;
+    size_t ul;
+    if (!ss_units_split(s, v, &u, &ul) || ul >= unit_len)
         return false;
-    char buf[64];
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    *v = strtod(buf, NULL);
-    if (!isfinite(*v))
-        return false;
-    const char *u = s + n;
-    if (strlen(u) >= unit_len)
-        return false;
-    for (const char *p = u; *p; p++)
-        if (!isalpha((unsigned char)*p) && *p != '/')
+    for (size_t i = 0; i < ul; i++)
+        if (!isalpha((unsigned char)u[i]) && u[i] != '/')
             return false;
-    snprintf(unit, unit_len, "%s", u);
+    snprintf(unit, unit_len, "%.*s", (int)ul, u);
     return true;
 }
 

@@ -38,8 +38,7 @@ size_t ss_units_number_len(const char *s)
     return i;
 }
 
-/* Splits s into a number and the unit after it (blanks trimmed). */
-static bool split(const char *s, double *num, const char **unit, size_t *unit_len)
+bool ss_units_split(const char *s, double *num, const char **unit, size_t *unit_len)
 {
     while (isspace((unsigned char)*s))
         s++;
@@ -74,7 +73,7 @@ bool ss_units_number(const char *s, double *out)
     double v;
     const char *u;
     size_t ul;
-    if (!split(s, &v, &u, &ul) || ul != 0)
+    if (!ss_units_split(s, &v, &u, &ul) || ul != 0)
         return false;
     *out = v;
     return true;
@@ -140,7 +139,7 @@ bool ss_units_rate(const char *s, double *out_per_s)
     double v;
     const char *u;
     size_t ul;
-    if (!split(s, &v, &u, &ul) || ul < 2 || u[0] != '/')
+    if (!ss_units_split(s, &v, &u, &ul) || ul < 2 || u[0] != '/')
         return false;
     u++, ul--;
     while (ul > 0 && isspace((unsigned char)*u))
@@ -164,7 +163,7 @@ bool ss_units_size(const char *s, double *out_bytes)
     double v;
     const char *u;
     size_t ul;
-    if (!split(s, &v, &u, &ul))
+    if (!ss_units_split(s, &v, &u, &ul))
         return false;
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (unit_is(u, ul, units[i].name)) {
@@ -179,7 +178,7 @@ bool ss_units_count(const char *s, double *out)
     double v;
     const char *u;
     size_t ul;
-    if (!split(s, &v, &u, &ul))
+    if (!ss_units_split(s, &v, &u, &ul))
         return false;
     if (ul == 0)
         *out = v;

@@ -16,6 +16,8 @@
 
 /* The longest prefix of s that is a decimal number; 0 when there is none. */
 size_t ss_units_number_len(const char *s);
+/* s as a number and the unit after it ("10s" -> 10, "s"), blanks trimmed. */
+bool ss_units_split(const char *s, double *num, const char **unit, size_t *unit_len);
 
 bool ss_units_number(const char *s, double *out);
 bool ss_units_duration(const char *s, double *out_s);

@@ -39,16 +39,22 @@ static inline ss_scenario *load_file(const char *file, const char *const *sets)
 }
 
 /* Writes yaml to a temporary file in the source tree's scenarios folder
- * (so `pricing: pricing.yaml` resolves) and loads it. */
-static inline ss_scenario *load_text(const char *yaml, const char *const *sets)
+ * (so `pricing: pricing.yaml` resolves); path receives its name. */
+static inline void write_temp(const char *yaml, char *path, size_t n)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/scenarios/.test-XXXXXX", SS_SOURCE_DIR);
+    snprintf(path, n, "%s/scenarios/.test-XXXXXX", SS_SOURCE_DIR);
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     size_t len = strlen(yaml);
     assert_int_equal(write(fd, yaml, len), (ssize_t)len);
     close(fd);
+}
+
+/* Loads yaml through a temporary file, as the command line would. */
+static inline ss_scenario *load_text(const char *yaml, const char *const *sets)
+{
+    char path[1024];
+    write_temp(yaml, path, sizeof path);
     ss_override ov[32];
     int n = 0;
     for (; sets && sets[n]; n++)
@@ -68,12 +74,7 @@ static inline ss_scenario *load_text(const char *yaml, const char *const *sets)
 static inline void first_error(const char *yaml, const char *const *sets, char *buf, size_t n)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/scenarios/.test-XXXXXX", SS_SOURCE_DIR);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t len = strlen(yaml);
-    assert_int_equal(write(fd, yaml, len), (ssize_t)len);
-    close(fd);
+    write_temp(yaml, path, sizeof path);
     ss_override ov[32];
     int k = 0;
     for (; sets && sets[k]; k++)

@@ -9,7 +9,7 @@
  * are fixed, but a change that shifts the random streams would re-roll.) A test that could pass with a useless interval does not
  * count, so each also bounds the interval's half-width (its precision).
  */
-#include "ss_test.h"
+#include "ss_run_helpers.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
@@ -24,20 +24,7 @@
 
 static ss_scenario *load(const char *rel, const char *const *sets)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", SS_SOURCE_DIR, rel);
-    ss_override ov[16];
-    int n = 0;
-    for (; sets && sets[n]; n++)
-        ov[n].text = sets[n];
-    ss_diag *d = ss_diag_new();
-    ss_scenario *sc = ss_scenario_load(path, ov, n, d);
-    if (!sc) {
-        ss_diag_print(d, stderr);
-        fail();
-    }
-    ss_diag_free(d);
-    return sc;
+    return load_file(rel, sets);
 }
 
 typedef struct reps {
