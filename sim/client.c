@@ -154,7 +154,7 @@ static void schedule_pool(ss_sim *sim)
 static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
 {
     if (r->cls != SS_CLS_JOB)
-        ss_obs_done(sim, false, 0);
+        ss_obs_done(sim, false, r->t_sent);
     if (sim->now >= sim->t_measure && r->cls != SS_CLS_JOB) {
         sim->cres[r->cls].failed++;
         sim->rres[sim->region_slot[r->region]].failed++;
@@ -326,7 +326,7 @@ void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     if (r->flags & SS_REQ_FAILED) {
         count_failure(sim, r, (ss_fail)r->fail_why);
     } else {
-        ss_obs_done(sim, true, sim->now - r->t_sent);
+        ss_obs_done(sim, true, r->t_sent);
     }
     if (!(r->flags & SS_REQ_FAILED) && sim->now >= sim->t_measure) {
         ss_class_result *cr = &sim->cres[r->cls];

@@ -10,8 +10,11 @@
  * the model's `busy`, differenced). Rows cover the whole run, warm-up
  * included, so the time series shows the warm-up too; availability and
  * its worst interval use the measured intervals only. The run's
- * availability is answered over sent (successful over offered); an
- * interval's, answered over finished in it (see on_interval).
+ * availability is the share of the requests sent after the warm-up that
+ * were answered, over those that finished (answered or failed) by the
+ * end: counting by send time keeps warm-up requests answered late out of
+ * it, and a request still in flight at the end has not failed yet. An
+ * interval's is answered over finished in it (see on_interval).
  *
  * The breakdown keeps, per request class and runtime component, a
  * histogram and a sum for each of waiting, service and network time, fed
@@ -35,7 +38,8 @@ typedef struct bd_cell {
 struct ss_obs {
     ss_time interval;
     int handler;
-    uint64_t sent, ok, failed;
+    uint64_t sent, ok, failed;  /* in the open interval                   */
+    uint64_t run_ok, run_failed; /* outcomes of requests sent after warm-up */
     bool want_series;
     ss_hist lat;
     double *last_busy;          /* per runtime component                 */
@@ -160,15 +164,21 @@ void ss_obs_sent(ss_sim *sim)
     sim->obs->sent++;
 }
 
-void ss_obs_done(ss_sim *sim, bool ok, ss_time latency)
+void ss_obs_done(ss_sim *sim, bool ok, ss_time t_sent)
 {
     ss_obs *o = sim->obs;
     if (ok) {
         o->ok++;
         if (o->want_series)
-            ss_hist_add(&o->lat, latency);
+            ss_hist_add(&o->lat, sim->now - t_sent);
     } else {
         o->failed++;
+    }
+    if (t_sent >= sim->t_measure) {
+        if (ok)
+            o->run_ok++;
+        else
+            o->run_failed++;
     }
 }
 
@@ -196,7 +206,8 @@ void ss_sim_note(ss_sim *sim, const ss_req *req, ss_note what, ss_time ns)
 void ss_obs_report(ss_sim *sim, ss_result *res)
 {
     ss_obs *o = sim->obs;
-    res->availability = res->sent ? (double)res->ok / (double)res->sent : NAN;
+    uint64_t finished = o->run_ok + o->run_failed;
+    res->availability = finished ? (double)o->run_ok / (double)finished : NAN;
     res->worst_availability = o->worst_avail;
     res->worst_availability_t = o->worst_t;
     res->interval_s = ss_time_to_s(o->interval);
