@@ -27,7 +27,8 @@
 
 static int write_input(const uint8_t *data, size_t size, char *path, size_t n)
 {
-    snprintf(path, n, "/tmp/fuzz-scenario-XXXXXX");
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, n, "%s/fuzz-scenario-XXXXXX", dir && *dir ? dir : P_tmpdir);
     int fd = mkstemp(path);
     if (fd < 0)
         return -1;
