@@ -177,7 +177,7 @@ static int pick_replica(db *d, shard *sh, int dc)
         if (k != sh->primary && node_up(sh, k) && d->node_dc[k] == dc && n_local < 65)
             local[n_local++] = k;
     if (n_local)
-        return local[n_local == 1 ? 0 : gsl_rng_uniform_int(d->rng, (unsigned long)n_local)];
+        return local[n_local == 1 ? 0 : ss_rng_uniform_int(d->rng, (unsigned long)n_local)];
     for (int node = 0; node < d->n_nodes; node++)
         if (node != sh->primary && node_up(sh, node))
             return node;
@@ -200,7 +200,7 @@ static int db_pick(void *state, ss_sim *sim, const ss_req *req, int *region)
             for (int k = 0; k < d->n_nodes; k++)
                 if (k != sh->primary && d->node_dc[k] == req->dc && node_up(sh, k) && n < 65)
                     cand[n++] = k;
-            node = cand[n == 1 ? 0 : gsl_rng_uniform_int(d->rng, (unsigned long)n)];
+            node = cand[n == 1 ? 0 : ss_rng_uniform_int(d->rng, (unsigned long)n)];
         }
     }
     *region = d->node_region[node];

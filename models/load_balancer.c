@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "scalesim/mem.h"
+#include "scalesim/rng.h"
 #include "scalesim/station.h"
 
 enum { LB_ROUND_ROBIN, LB_RANDOM, LB_LEAST_CONN, LB_POWER_OF_TWO };
@@ -165,7 +166,7 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
         }
         return -1;
     case LB_RANDOM: {
-        int start = (int)gsl_rng_uniform_int(b->rng, (unsigned long)n);
+        int start = (int)ss_rng_uniform_int(b->rng, (unsigned long)n);
         for (int k = 0; k < n; k++) {
             int i = (start + k) % n;
             if (ss_station_in_rotation(t, i, now, hc))
@@ -195,8 +196,8 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
     case LB_POWER_OF_TWO: {
         if (n == 1)
             return ss_station_in_rotation(t, 0, now, hc) ? 0 : -1;
-        int a = (int)gsl_rng_uniform_int(b->rng, (unsigned long)n);
-        int c = (int)gsl_rng_uniform_int(b->rng, (unsigned long)(n - 1));
+        int a = (int)ss_rng_uniform_int(b->rng, (unsigned long)n);
+        int c = (int)ss_rng_uniform_int(b->rng, (unsigned long)(n - 1));
         if (c >= a)
             c++;
         bool ua = ss_station_in_rotation(t, a, now, hc), uc = ss_station_in_rotation(t, c, now, hc);

@@ -147,7 +147,7 @@ static void schedule_pool(ss_sim *sim)
     if (sim->pool_bound == 0)
         return; /* nobody thinks: think() starts candidates again */
     double mean = sim->sc->wl.think.p[0] / (double)sim->pool_bound;
-    ss_sim_schedule(sim, ss_time_from_s(gsl_ran_exponential(sim->rng_wl, mean)), sim->h_pool,
+    ss_sim_schedule(sim, ss_time_from_s(ss_rng_exp(sim->rng_wl, mean)), sim->h_pool,
                     sim->pool_gen, NULL);
 }
 
@@ -252,7 +252,7 @@ static void on_pool(void *obj, ss_sim *sim, void *ptr, uint32_t gen)
 {
     if (gen != sim->pool_gen)
         return; /* superseded by a redraw with a higher bound */
-    uint64_t u = (uint64_t)(gsl_rng_uniform(sim->rng_wl) * (double)sim->pool_bound);
+    uint64_t u = (uint64_t)(ss_rng_uniform(sim->rng_wl) * (double)sim->pool_bound);
     bool accepted = u < (uint64_t)sim->n_thinking;
     uint32_t user = 0;
     if (accepted) {
@@ -290,13 +290,13 @@ static ss_time next_arrival(ss_sim *sim)
 {
     const ss_workload *wl = &sim->sc->wl;
     if (wl->n_profile == 0)
-        return sim->now + ss_time_from_s(gsl_ran_exponential(sim->rng_wl, 1.0 / wl->rate_per_s));
+        return sim->now + ss_time_from_s(ss_rng_exp(sim->rng_wl, 1.0 / wl->rate_per_s));
     ss_time t = sim->now;
     for (;;) {
-        t += ss_time_from_s(gsl_ran_exponential(sim->rng_wl, 1.0 / sim->peak_rate));
+        t += ss_time_from_s(ss_rng_exp(sim->rng_wl, 1.0 / sim->peak_rate));
         if (t >= sim->t_end)
             return -1;
-        if (gsl_rng_uniform(sim->rng_wl) * sim->peak_rate < profile_rate(wl, t))
+        if (ss_rng_uniform(sim->rng_wl) * sim->peak_rate < profile_rate(wl, t))
             return t;
     }
 }
@@ -305,7 +305,7 @@ static void on_arrival(void *obj, ss_sim *sim, void *ptr, uint32_t code)
 {
     uint32_t client = sim->n_clients == 1
                           ? 0
-                          : (uint32_t)gsl_rng_uniform_int(sim->rng_wl,
+                          : (uint32_t)ss_rng_uniform_int(sim->rng_wl,
                                                           (unsigned long)sim->n_clients);
     ss_time next = next_arrival(sim);
     if (next >= 0)

@@ -18,6 +18,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "units.h"
+#include "scalesim/rng.h"
 
 const char *ss_dist_kind_name(ss_dist_kind k)
 {
@@ -73,7 +74,7 @@ double ss_dist_sample(const ss_dist *d, const gsl_rng *r)
     case SS_DIST_CONST:
         return d->p[0];
     case SS_DIST_EXP:
-        return gsl_ran_exponential(r, d->p[0]);
+        return ss_rng_exp(r, d->p[0]);
     case SS_DIST_UNIFORM:
         return gsl_ran_flat(r, d->p[0], d->p[1]);
     case SS_DIST_NORMAL:
@@ -94,11 +95,11 @@ double ss_dist_sample(const ss_dist *d, const gsl_rng *r)
     case SS_DIST_PARETO:
         return gsl_ran_pareto(r, d->p[1], d->p[0]);
     case SS_DIST_HYPEREXP:
-        return gsl_ran_exponential(r, gsl_rng_uniform(r) < d->p[0] ? d->p[1] : d->p[2]);
+        return ss_rng_exp(r, ss_rng_uniform(r) < d->p[0] ? d->p[1] : d->p[2]);
     case SS_DIST_EMPIRICAL:
         if (d->n_samples == 0)
             return 0;
-        return d->samples[gsl_rng_uniform_int(r, d->n_samples)];
+        return d->samples[ss_rng_uniform_int(r, d->n_samples)];
     case SS_DIST_KINDS:
         break;
     }

@@ -11,6 +11,8 @@
 
 #include <math.h>
 
+#include "scalesim/rng.h"
+
 static double expm1_over_x(double x)
 {
     return fabs(x) > 1e-8 ? expm1(x) / x : 1 + x / 2 * (1 + x / 3);
@@ -58,12 +60,12 @@ uint64_t ss_keygen_draw(const ss_keygen *g, const gsl_rng *r)
     if (g->n == 1)
         return 0;
     if (g->popularity == SS_POP_UNIFORM) {
-        uint64_t k = (uint64_t)(gsl_rng_uniform(r) * (double)g->n);
+        uint64_t k = (uint64_t)(ss_rng_uniform(r) * (double)g->n);
         return k < g->n ? k : g->n - 1;
     }
     double s = g->s;
     for (;;) {
-        double u = g->h_n + gsl_rng_uniform(r) * (g->h_x1 - g->h_n);
+        double u = g->h_n + ss_rng_uniform(r) * (g->h_x1 - g->h_n);
         double x = zipf_Hinv(s, u);
         double kd = floor(x + 0.5);
         if (kd < 1)

@@ -12,20 +12,9 @@ typedef struct xoshiro_state {
     uint64_t s[4];
 } xoshiro_state;
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 static inline uint64_t xoshiro_next(xoshiro_state *st)
 {
-    uint64_t *s = st->s;
-    uint64_t result = rotl(s[0] + s[3], 23) + s[0];
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    return ss_xoshiro_next(st->s);
 }
 
 static void xoshiro_set(void *vstate, unsigned long int seed)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "scalesim/mem.h"
+#include "scalesim/rng.h"
 #include "sim_assert.h"
 
 static void station_complete(void *obj, ss_sim *sim, void *ptr, uint32_t code);
@@ -168,7 +169,7 @@ static void station_complete(void *obj, ss_sim *sim, void *ptr, uint32_t code)
 
 int ss_station_pick(ss_station *st)
 {
-    return st->n == 1 ? 0 : (int)gsl_rng_uniform_int(st->rng, (unsigned long)st->n);
+    return st->n == 1 ? 0 : (int)ss_rng_uniform_int(st->rng, (unsigned long)st->n);
 }
 
 void ss_station_crash(ss_station *st, ss_sim *sim, int i)

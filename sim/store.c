@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scalesim/mem.h"
+#include "scalesim/rng.h"
 
 #define NIL UINT32_MAX
 
@@ -122,7 +123,7 @@ void ss_store_insert(ss_store *s, uint64_t key, ss_time now)
     }
     if (s->n == s->capacity) {
         uint32_t victim = s->policy == SS_EVICT_RANDOM
-                              ? (uint32_t)gsl_rng_uniform_int(s->rng, s->n)
+                              ? (uint32_t)ss_rng_uniform_int(s->rng, s->n)
                               : s->tail;
         drop_slot(s, victim);
         s->evictions++;

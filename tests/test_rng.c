@@ -75,6 +75,37 @@ static void rng_uniform_moments_and_gsl_distributions_work(void **state)
     ss_rng_free(r);
 }
 
+/* The inlined draws must give GSL's numbers bit for bit, or inlining them
+ * would change every result; on a GSL generator they must fall back. */
+static void rng_inline_draws_equal_gsl(void **state)
+{
+    gsl_rng *a = ss_rng_new(7), *b = ss_rng_new(7);
+    static const unsigned long ns[] = {1, 2, 3, 7, 10, 1000, 10000, 3000000000UL};
+    for (int i = 0; i < 200000; i++) {
+        switch (i % 3) {
+        case 0:
+            assert_true(ss_rng_uniform(a) == gsl_rng_uniform(b));
+            break;
+        case 1:
+            assert_true(ss_rng_exp(a, 0.25) == gsl_ran_exponential(b, 0.25));
+            break;
+        default: {
+            unsigned long n = ns[(i / 3) % 8];
+            assert_true(ss_rng_uniform_int(a, n) == gsl_rng_uniform_int(b, n));
+        }
+        }
+    }
+    ss_rng_free(a);
+    ss_rng_free(b);
+    gsl_rng *m = gsl_rng_alloc(gsl_rng_mt19937), *m2 = gsl_rng_alloc(gsl_rng_mt19937);
+    for (int i = 0; i < 1000; i++) {
+        assert_true(ss_rng_exp(m, 2) == gsl_ran_exponential(m2, 2));
+        assert_true(ss_rng_uniform_int(m, 10) == gsl_rng_uniform_int(m2, 10));
+    }
+    gsl_rng_free(m);
+    gsl_rng_free(m2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -82,6 +113,7 @@ int main(void)
         cmocka_unit_test(rng_seeds_differing_above_32_bits_give_different_streams),
         cmocka_unit_test(rng_derived_seeds_differ_by_name_replication_and_sub),
         cmocka_unit_test(rng_uniform_moments_and_gsl_distributions_work),
+        cmocka_unit_test(rng_inline_draws_equal_gsl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
