@@ -223,6 +223,7 @@ static ss_req *replicate(db *d, ss_sim *sim, shard *sh, uint64_t key)
         ss_req *job = ss_sim_job_new(sim);
         job->op = SS_OP_APPLY;
         job->key = key;
+        job->t_sent = ss_sim_now(sim); /* for a sync writer's wait */
         job->aux = (uint32_t)encode(d, sh->index, node);
         if (d->cfg->replication.mode == REPL_SYNC && !wait_for)
             wait_for = job;
@@ -245,9 +246,14 @@ static void apply_finished(db *d, ss_sim *sim, ss_req *job)
     if (cnt && --*cnt == 0)
         ss_u64map_del(&sh->pending[node], job->key);
     ss_req *writer = job->ctx;
+    ss_time waited = ss_sim_now(sim) - job->t_sent;
     ss_sim_job_free(sim, job);
-    if (writer)
+    if (writer) {
+        /* the breakdown counts a sync write's wait for its replica as
+         * waiting at the database */
+        ss_sim_note(sim, writer, SS_NOTE_WAIT, waited);
         ss_sim_forward(sim, writer);
+    }
 }
 
 static void on_apply_arrival(void *obj, ss_sim *sim, void *ptr, uint32_t code)

@@ -232,9 +232,14 @@ void ss_obs_report(ss_sim *sim, ss_result *res)
             b->cls = k;
             b->comp = c;
             b->visits = visits;
+            /* the mean is per visit, so that wait + service + network
+             * summed over a route's components is the response time: both
+             * network crossings of a visit, and a sync write's wait for
+             * its replica beside its wait in the queue, add up in it. A
+             * P95 is of single notes: one wait, one crossing. */
             for (int w = 0; w < SS_NOTES; w++) {
                 double v;
-                b->mean_ms[w] = cell->n[w] ? cell->sum_ns[w] / (double)cell->n[w] * 1e-6 : 0;
+                b->mean_ms[w] = cell->sum_ns[w] / (double)visits * 1e-6;
                 b->p95_ms[w] = ss_hist_quantile(&cell->h[w], 0.95, &v) ? v * 1e-6 : 0;
             }
         }

@@ -137,10 +137,51 @@ static void breakdown_splits_wait_service_and_network(void **state)
     const ss_bd_row *b = &r->breakdown[0];
     assert_near(b->mean_ms[SS_NOTE_WAIT], 1.0, 0.05);
     assert_near(b->mean_ms[SS_NOTE_SERVICE], 1.0, 0.02);
-    /* the client's latency both ways is noted as two network notes */
-    assert_near(b->mean_ms[SS_NOTE_NETWORK], 2.0, 1e-6);
+    /* the client's latency both ways: two network notes per visit */
+    assert_near(b->mean_ms[SS_NOTE_NETWORK], 4.0, 0.01);
     assert_near(b->p95_ms[SS_NOTE_SERVICE], -log(0.05), 0.05);
+    /* per visit, the parts add up to the response time */
+    double sum = b->mean_ms[SS_NOTE_WAIT] + b->mean_ms[SS_NOTE_SERVICE] +
+                 b->mean_ms[SS_NOTE_NETWORK];
+    assert_near(sum, r->fig[SS_FIG_MEAN_MS], 0.01 * r->fig[SS_FIG_MEAN_MS]);
     assert_near((double)b->visits, (double)r->ok, 0.01 * (double)r->ok + 50);
+    ss_result_free(r);
+}
+
+/* A sync write waits at the database until a replica has applied it (lag
+ * 50 ms, then the apply, exp(1 ms) on 100 cores: no queueing): the
+ * breakdown shows that 51 ms as waiting at the database. An async write
+ * waits for nothing. */
+static const ss_bd_row *write_at_db(const ss_result *r)
+{
+    for (int i = 0; i < r->n_breakdown; i++)
+        if (r->breakdown[i].cls == 1)
+            return &r->breakdown[i];
+    fail_msg("no breakdown row for writes");
+    return NULL;
+}
+
+static void breakdown_counts_a_sync_writes_wait_for_its_replica(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 60s, warmup: 5s}\n"
+                       "workload:\n"
+                       "  rate: 1000/s\n"
+                       "  requests:\n"
+                       "    read: {weight: 9, op: read, route: [db]}\n"
+                       "    write: {weight: 1, op: write, route: [db]}\n"
+                       "components:\n"
+                       "  db: {kind: database, cores: 100, service: exp(1ms), replicas: 2,\n"
+                       "       read_from: replicas, replication: {mode: sync, lag: 50ms}}\n";
+    ss_result *r = run_series(yaml, NULL);
+    const ss_bd_row *w = write_at_db(r);
+    assert_near(w->mean_ms[SS_NOTE_WAIT], 51, 0.3);
+    assert_near(w->mean_ms[SS_NOTE_SERVICE], 1, 0.05);
+    ss_result_free(r);
+    const char *async[] = {"components.db.replication.mode=async", NULL};
+    r = run_series(yaml, async);
+    w = write_at_db(r);
+    assert_true(w->mean_ms[SS_NOTE_WAIT] < 0.01);
     ss_result_free(r);
 }
 
@@ -171,6 +212,7 @@ int main(void)
         cmocka_unit_test(fault_appears_in_the_time_series_at_its_time),
         cmocka_unit_test(time_series_utilisation_and_in_flight),
         cmocka_unit_test(breakdown_splits_wait_service_and_network),
+        cmocka_unit_test(breakdown_counts_a_sync_writes_wait_for_its_replica),
         cmocka_unit_test(too_few_samples_give_no_percentile_and_a_note),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
