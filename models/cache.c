@@ -107,8 +107,9 @@ static void cache_reply(void *state, ss_sim *sim, ss_req *req)
     ss_time now = ss_sim_now(sim);
     /* reply runs only at caches the answer passes on its way back, never
      * at the one that answered it, so every read seen here missed here.
-     * An error leaves the cache as it was. */
-    if (req->flags & SS_REQ_FAILED)
+     * An error leaves the cache as it was, and so does an answer passing
+     * a crashed instance: it comes back empty. */
+    if ((req->flags & SS_REQ_FAILED) || c->st.inst[req->inst[req->pos]].down)
         return;
     if (req->op == SS_OP_READ) {
         ss_store_insert(&ci->store, req->key, now);

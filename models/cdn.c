@@ -141,6 +141,12 @@ static void on_looked_up(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     cdn *c = obj;
     ss_req *req = ptr;
     pop *p = &c->pops[req->inst[req->pos]];
+    if (req->op != SS_OP_READ) {
+        /* only reads are cacheable: a write passes through to the origin,
+         * is not looked up and fills nothing */
+        ss_sim_forward(sim, req);
+        return;
+    }
     bool measuring = ss_sim_measuring(sim);
     if (measuring)
         p->lookups++;
@@ -202,7 +208,8 @@ static void cdn_reply(void *state, ss_sim *sim, ss_req *req)
     pop *p = &c->pops[req->inst[req->pos]];
     if (req->flags & SS_REQ_FAILED)
         return;
-    ss_store_insert(&p->store, req->key, ss_sim_now(sim));
+    if (req->op == SS_OP_READ && !p->down)
+        ss_store_insert(&p->store, req->key, ss_sim_now(sim));
     if (ss_sim_measuring(sim))
         p->egress_bytes += ss_sim_class_size(sim, req->cls);
 }

@@ -33,7 +33,9 @@ typedef struct dns {
     int n_dcs;
     bool down;
     double slow;
-    ss_time up_since[64];   /* when each datacenter last came back          */
+    ss_time up_since[64];   /* when each datacenter last came back, after an
+                               outage the resolver had noticed; -1: never */
+    ss_time down_at[64];    /* when the last outage of each began          */
     uint64_t queries, answers[64];
 } dns;
 
@@ -113,8 +115,14 @@ static void dns_fault(void *state, ss_sim *sim, const ss_fault_ev *f)
 {
     dns *n = state;
     if (f->action == SS_FAULT_OUTAGE) {
-        if (!f->begin && f->dc >= 0 && f->dc < 64)
-            n->up_since[f->dc] = ss_sim_now(sim);
+        if (f->dc < 0 || f->dc >= 64)
+            return;
+        ss_time now = ss_sim_now(sim);
+        if (f->begin)
+            n->down_at[f->dc] = now;
+        else if (now - n->down_at[f->dc] >= n->cfg->health_check)
+            n->up_since[f->dc] = now; /* noticed, so the recovery must be too */
+        /* an outage shorter than the health check went unnoticed */
         return;
     }
     /* the resolver itself: a crash fails resolutions (clients with a

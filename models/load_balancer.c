@@ -37,8 +37,6 @@ typedef struct lb_cfg {
     ss_time health_check;
 } lb_cfg;
 
-#define LB_TARGETS 8
-
 /* What the balancer knows of one next-hop component (routes may differ).
  *
  * least_connections must find the instance with the fewest outstanding
@@ -113,7 +111,9 @@ typedef struct lb {
     ss_station st;
     const lb_cfg *cfg;
     gsl_rng *rng;
-    lb_target target[LB_TARGETS];
+    lb_target *target;          /* one per next-hop component seen       */
+    int n_targets;
+    size_t cap_targets;
     uint64_t n_no_instance;
 } lb;
 
@@ -131,24 +131,25 @@ static void lb_check(void *cfg, ss_cfgctx *ctx)
     ss_station_check(&((lb_cfg *)cfg)->st, ctx);
 }
 
+/* The balancer's state for next hop t, made the first time t is seen.
+ * A route has a handful of next hops: the scan is short. The pointer is
+ * good until the next call (the table may grow). */
 static lb_target *target_for(lb *b, const ss_station *t)
 {
-    for (int i = 0; i < LB_TARGETS; i++) {
+    for (int i = 0; i < b->n_targets; i++)
         if (b->target[i].st == t)
             return &b->target[i];
-        if (!b->target[i].st) {
-            lb_target *tg = &b->target[i];
-            tg->st = t;
-            tg->outstanding = ss_calloc((size_t)t->n, sizeof *tg->outstanding);
-            tg->next = ss_malloc((size_t)t->n * sizeof *tg->next);
-            tg->prev = ss_malloc((size_t)t->n * sizeof *tg->prev);
-            for (int k = 0; k < t->n; k++)
-                bucket_append(tg, k);
-            tg->min = 0;
-            return tg;
-        }
-    }
-    return NULL; /* more next hops than LB_TARGETS: balance without counts */
+    SS_GROW(b->target, b->cap_targets, b->n_targets + 1);
+    lb_target *tg = &b->target[b->n_targets++];
+    memset(tg, 0, sizeof *tg);
+    tg->st = t;
+    tg->outstanding = ss_calloc((size_t)t->n, sizeof *tg->outstanding);
+    tg->next = ss_malloc((size_t)t->n * sizeof *tg->next);
+    tg->prev = ss_malloc((size_t)t->n * sizeof *tg->prev);
+    for (int k = 0; k < t->n; k++)
+        bucket_append(tg, k);
+    tg->min = 0;
+    return tg;
 }
 
 static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
@@ -299,7 +300,7 @@ static void lb_report(void *state, ss_sim *sim, ss_comp_report *out)
 static void lb_destroy(void *state)
 {
     lb *b = state;
-    for (int i = 0; i < LB_TARGETS; i++) {
+    for (int i = 0; i < b->n_targets; i++) {
         lb_target *tg = &b->target[i];
         ss_free(tg->outstanding);
         ss_free(tg->next);
@@ -307,6 +308,7 @@ static void lb_destroy(void *state)
         ss_free(tg->head);
         ss_free(tg->tail);
     }
+    ss_free(b->target);
     ss_station_release(&b->st);
 }
 

@@ -135,6 +135,22 @@ static void outage_errors_stop_within_ttl_plus_health_check(void **state)
     ss_scenario_free(sc);
 }
 
+/* An outage shorter than the health check goes unnoticed by the resolver,
+ * so its recovery does too: after eu is back (a 2 s outage, 5 s check) the
+ * resolver keeps answering eu to eu's clients, who keep half the traffic. */
+static void dns_does_not_react_to_an_outage_shorter_than_its_health_check(void **state)
+{
+    const char *sets[] = {"faults=[{at: 20s, target: dc.eu, action: outage, duration: 2s}]",
+                          "simulation.warmup=22.5s", "simulation.duration=20s", NULL};
+    ss_scenario *sc = load_text(two_dc, sets);
+    ss_result *r = run1(sc, 0);
+    double eu = (double)comp(r, "app@eu")->rep.all.arrivals;
+    double us = (double)comp(r, "app@us")->rep.all.arrivals;
+    assert_near(eu / (eu + us), 0.5, 0.02);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
 /* ---- CDN ---------------------------------------------------------------------- */
 
 static const char *cdn_yaml =
@@ -152,6 +168,21 @@ static const char *cdn_yaml =
     "  origin: {kind: app_server, cores: 100, service: 50ms}\n";
 
 static double share(const ss_result *r, const char *what) { return extra(comp(r, "cdn"), what); }
+
+/* Only reads are cacheable: a write through the CDN always reaches the
+ * origin (50 ms), and does not fill the edge for the reads. */
+static void cdn_passes_writes_to_the_origin(void **state)
+{
+    const char *sets[] = {"workload.requests={w: {op: write, route: [cdn, origin]}}", NULL};
+    ss_scenario *sc = load_text(cdn_yaml, sets);
+    ss_result *r = run1(sc, 0);
+    assert_true(r->ok > 50000);
+    /* all of them, but those still in flight at the end */
+    assert_near((double)comp(r, "origin")->rep.all.arrivals, (double)r->ok, 200);
+    assert_true(r->fig[SS_FIG_P50_MS] > 50);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
 
 /* One key, 500 requests/s at each edge, 40 ms between them. A miss asks
  * the other edge first (40 ms there, 40 back) and only then the origin
@@ -252,6 +283,8 @@ int main(void)
         cmocka_unit_test(geo_routing_picks_the_nearest_datacenter),
         cmocka_unit_test(cross_region_write_pays_the_matrix_latency),
         cmocka_unit_test(outage_errors_stop_within_ttl_plus_health_check),
+        cmocka_unit_test(dns_does_not_react_to_an_outage_shorter_than_its_health_check),
+        cmocka_unit_test(cdn_passes_writes_to_the_origin),
         cmocka_unit_test(cdn_neighbour_lookup_fills_the_local_edge),
         cmocka_unit_test(cdn_without_neighbours_sends_those_misses_to_the_origin),
         cmocka_unit_test(cdn_single_edge_matches_ttl_cache_theory),

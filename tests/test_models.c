@@ -39,6 +39,39 @@ static void lb_round_robin_sends_each_instance_its_turn(void **state)
     ss_result_free(r);
 }
 
+/* One balancer in front of many pools (a class each): each pool still
+ * gets its instances in turn. */
+static void lb_round_robin_over_many_next_hops(void **state)
+{
+    char yaml[4096];
+    int n = snprintf(yaml, sizeof yaml,
+                     "scalesim: 1\nsimulation: {duration: 20s, warmup: 0s}\n"
+                     "workload:\n  rate: 1200/s\n  requests:\n");
+    for (int k = 0; k < 12; k++)
+        n += snprintf(yaml + n, sizeof yaml - (size_t)n,
+                      "    c%d: {weight: 1, route: [lb, a%d]}\n", k, k);
+    n += snprintf(yaml + n, sizeof yaml - (size_t)n,
+                  "components:\n  lb: {kind: load_balancer, service: 0s}\n");
+    for (int k = 0; k < 12; k++)
+        n += snprintf(yaml + n, sizeof yaml - (size_t)n,
+                      "  a%d: {kind: app_server, instances: 3, cores: 8, service: 1ms}\n", k);
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    for (int k = 0; k < 12; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "a%d", k);
+        const ss_comp_result *a = comp(r, name);
+        uint64_t lo = UINT64_MAX, hi = 0;
+        for (int i = 0; i < 3; i++) {
+            lo = a->rep.rows[i].arrivals < lo ? a->rep.rows[i].arrivals : lo;
+            hi = a->rep.rows[i].arrivals > hi ? a->rep.rows[i].arrivals : hi;
+        }
+        assert_true(lo > 500 && hi - lo <= 1);
+    }
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
 /* random and power_of_two: each of 4 instances gets a quarter of the
  * ~60k requests, within 5 binomial standard deviations. */
 static void lb_random_algorithms_spread_evenly(void **state)
@@ -435,6 +468,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lb_round_robin_sends_each_instance_its_turn),
+        cmocka_unit_test(lb_round_robin_over_many_next_hops),
         cmocka_unit_test(lb_random_algorithms_spread_evenly),
         cmocka_unit_test(lb_load_aware_algorithms_wait_less_than_random),
         cmocka_unit_test(lb_health_check_limits_errors_to_detection_time),

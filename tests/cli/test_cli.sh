@@ -100,6 +100,9 @@ check "ranges and the cross product" 0 "$ss" $short -o csv --sweep workload.user
 contains "range values as written" "$tmp/out" "2k,4,stage1-single-server"
 check "geometric range" 0 "$ss" $short -o csv --sweep workload.users=100:10000:x10 scenarios/stage1-single-server.yaml
 [ "$(wc -l <"$tmp/out")" -eq 4 ] && echo "ok: x10 range" || { echo "FAIL: x10 range"; fails=$((fails + 1)); }
+check "count suffixes may differ" 0 "$ss" $short -o csv --sweep workload.users=500:2k:500 scenarios/stage1-single-server.yaml
+contains "mixed suffixes as plain numbers" "$tmp/out" "1500,stage1-single-server"
+check "duration units may differ" 0 "$ss" --check --sweep components.server.service=500us:2ms:500us scenarios/stage1-single-server.yaml
 check "bad sweep is a usage error" 2 "$ss" --sweep workload.users=10:1:1 scenarios/stage1-single-server.yaml
 contains "bad sweep explained" "$tmp/err" "expected start <= stop"
 check "swept value checked like --set" 1 "$ss" --check --sweep workload.users=100,lots scenarios/stage1-single-server.yaml
