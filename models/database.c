@@ -169,19 +169,32 @@ static inline int encode(const db *d, int s, int node) { return s * d->n_nodes +
 
 static bool node_up(const shard *sh, int node) { return !sh->st.inst[node].down; }
 
-/* A live replica for a reader in datacenter dc: local first, then any. */
-static int pick_replica(db *d, shard *sh, int dc)
+/* A live replica for a reader in datacenter dc, at random among the local
+ * ones; without a live local one, among the live ones nearest to it. */
+static int pick_replica(db *d, ss_sim *sim, shard *sh, int dc)
 {
-    int local[65], n_local = 0;
+    int cand[65], n = 0;
     for (int k = 0; k < d->n_nodes; k++)
-        if (k != sh->primary && node_up(sh, k) && d->node_dc[k] == dc && n_local < 65)
-            local[n_local++] = k;
-    if (n_local)
-        return local[n_local == 1 ? 0 : ss_rng_uniform_int(d->rng, (unsigned long)n_local)];
-    for (int node = 0; node < d->n_nodes; node++)
-        if (node != sh->primary && node_up(sh, node))
-            return node;
-    return sh->primary;
+        if (k != sh->primary && node_up(sh, k) && d->node_dc[k] == dc && n < 65)
+            cand[n++] = k;
+    if (!n) {
+        int from = ss_sim_dc_region(sim, dc);
+        ss_time best = SS_TIME_NEVER;
+        for (int k = 0; k < d->n_nodes; k++) {
+            if (k == sh->primary || !node_up(sh, k))
+                continue;
+            ss_time dist = ss_sim_distance(sim, from, d->node_region[k]);
+            if (dist < best) {
+                best = dist;
+                n = 0;
+            }
+            if (dist == best && n < 65)
+                cand[n++] = k;
+        }
+    }
+    if (!n)
+        return sh->primary;
+    return cand[n == 1 ? 0 : ss_rng_uniform_int(d->rng, (unsigned long)n)];
 }
 
 static int db_pick(void *state, ss_sim *sim, const ss_req *req, int *region)
@@ -192,7 +205,7 @@ static int db_pick(void *state, ss_sim *sim, const ss_req *req, int *region)
     int node = sh->primary;
     if (req->op == SS_OP_READ && d->per_dc > 0) {
         if (d->cfg->read_from == READ_REPLICAS) {
-            node = pick_replica(d, sh, req->dc);
+            node = pick_replica(d, sim, sh, req->dc);
         } else if (d->cfg->read_from == READ_ANY) {
             /* uniformly over the primary and the local replicas */
             int cand[65], n = 0;
@@ -415,13 +428,7 @@ static void db_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
     d->keys = ss_sim_keys(sim);
     d->per_dc = d->cfg->replicas;
     d->n_nodes = 1 + d->per_dc * d->n_dcs;
-    d->primary_dc = self->dc >= 0 ? self->dc : 0;
-    /* a spanning component gets dc -1; its placement is the copy's region */
-    for (int dc = 0; dc < d->n_dcs; dc++)
-        if (ss_sim_dc_region(sim, dc) == self->region) {
-            d->primary_dc = dc;
-            break;
-        }
+    d->primary_dc = self->home_dc; /* its placement: two may share a region */
     d->node_dc = ss_calloc((size_t)d->n_nodes, sizeof *d->node_dc);
     d->node_region = ss_calloc((size_t)d->n_nodes, sizeof *d->node_region);
     d->node_dc[0] = d->primary_dc;

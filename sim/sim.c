@@ -66,7 +66,16 @@ double ss_sim_window_s(const ss_sim *sim)
 
 int ss_sim_regions(const ss_sim *sim) { return sim->sc->n_regions; }
 const char *ss_sim_region_name(const ss_sim *sim, int r) { return sim->sc->region_names[r]; }
-uint64_t ss_sim_keys(const ss_sim *sim) { return sim->sc->wl.keys.count; }
+uint64_t ss_sim_keys(const ss_sim *sim)
+{
+    /* classes with keys of their own may have more than the workload */
+    const ss_workload *wl = &sim->sc->wl;
+    uint64_t n = wl->keys.count;
+    for (int k = 0; k < wl->n_classes; k++)
+        if (wl->classes[k].own_keys && wl->classes[k].keys.count > n)
+            n = wl->classes[k].keys.count;
+    return n;
+}
 int ss_sim_dcs(const ss_sim *sim) { return sim->sc->n_dcs; }
 int ss_sim_dc_region(const ss_sim *sim, int dc) { return sim->sc->dcs[dc].region; }
 bool ss_sim_dc_up(const ss_sim *sim, int dc) { return sim->dc_up[dc]; }
@@ -325,6 +334,7 @@ static void setup_components(ss_sim *sim)
             c->ctx.base_name = def->name;
             c->ctx.id = id;
             c->ctx.dc = (def->ops->flags & SS_MODEL_SPANS_DCS) ? -1 : dc;
+            c->ctx.home_dc = dc;
             c->ctx.region = sc->dcs[dc].region;
             c->ctx.cfg = def->cfg;
             c->ctx.rng = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, c->name, 0));

@@ -151,6 +151,29 @@ static void dns_does_not_react_to_an_outage_shorter_than_its_health_check(void *
     ss_scenario_free(sc);
 }
 
+/* Two datacenters may share a region: the primary lives in the one its
+ * placement names, so an outage there, not in the other, costs writes
+ * until the failover (5 s) promotes the replica. */
+static void database_primary_lives_in_its_placement(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 20s, warmup: 2s}\n"
+                       "workload: {rate: 200/s, requests: {w: {op: write, route: [app, db]}}}\n"
+                       "datacenters: {a: {region: east}, b: {region: east}}\n"
+                       "components:\n"
+                       "  app: {kind: app_server, cores: 4, service: exp(1ms)}\n"
+                       "  db: {kind: database, placement: b, cores: 4, service: exp(1ms),\n"
+                       "       replicas: 1, failover: 5s}\n"
+                       "faults: [{at: 5s, target: dc.b, action: outage, duration: 30s}]\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    /* 200 writes/s fail for the 5 s before the failover */
+    assert_near((double)r->failed, 1000, 5 * sqrt(1000) + 10);
+    assert_near(extra(comp(r, "db"), "failovers"), 1, 0);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
 /* ---- CDN ---------------------------------------------------------------------- */
 
 static const char *cdn_yaml =
@@ -285,6 +308,7 @@ int main(void)
         cmocka_unit_test(outage_errors_stop_within_ttl_plus_health_check),
         cmocka_unit_test(dns_does_not_react_to_an_outage_shorter_than_its_health_check),
         cmocka_unit_test(cdn_passes_writes_to_the_origin),
+        cmocka_unit_test(database_primary_lives_in_its_placement),
         cmocka_unit_test(cdn_neighbour_lookup_fills_the_local_edge),
         cmocka_unit_test(cdn_without_neighbours_sends_those_misses_to_the_origin),
         cmocka_unit_test(cdn_single_edge_matches_ttl_cache_theory),

@@ -50,6 +50,21 @@ static void hash_over_uniform_keys_balances_shards(void **state)
     ss_scenario_free(sc);
 }
 
+/* A class with more keys than the workload: the ranges split the larger
+ * key space, so uniform keys still spread evenly over range shards. */
+static void range_splits_the_largest_key_space(void **state)
+{
+    const char *sets[] = {"workload.keys.count=1000",
+                          "workload.requests.read.keys={count: 100k, popularity: uniform}",
+                          "workload.requests.write.keys={count: 100k, popularity: uniform}",
+                          "components.db.partitioning=range", NULL};
+    ss_scenario *sc = load_text(yaml, sets);
+    ss_result *r = run1(sc, 0);
+    assert_true(extra(comp(r, "db"), "shard_skew") < 1.02);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
 /* Range partitioning over zipf(s) keys: shard j holds keys [jK/N,
  * (j+1)K/N), and key k is drawn with probability (k+1)^-s / H(K, s), so
  * shard 0's share is H(K/N, s) / H(K, s) and the skew (busiest over mean)
@@ -128,6 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hash_over_uniform_keys_balances_shards),
         cmocka_unit_test(range_over_zipf_keys_has_the_derived_skew),
+        cmocka_unit_test(range_splits_the_largest_key_space),
         cmocka_unit_test(crashed_shard_primary_fails_only_its_writes),
         cmocka_unit_test(shards_work_with_datacenters),
     };

@@ -84,6 +84,8 @@ typedef struct ss_comp_ctx {
     const char *base_name;  /* "app"                                       */
     int id;                 /* runtime component id                        */
     int dc;                 /* datacenter of this copy; -1: spans all      */
+    int home_dc;            /* where it lives: its placement (or the first
+                               datacenter), for a spanning one too          */
     int region;             /* region of this copy                         */
     gsl_rng *rng;           /* this component's own stream                 */
     const void *cfg;        /* the parsed config (ops->cfg_size bytes)     */
@@ -213,7 +215,8 @@ ss_time ss_sim_latency(ss_sim *sim, int from_region, int to_region);
 ss_time ss_sim_distance(const ss_sim *sim, int from_region, int to_region);
 int ss_sim_regions(const ss_sim *sim);
 const char *ss_sim_region_name(const ss_sim *sim, int region);
-/* Keys in the workload (for range partitioning). */
+/* The key space: the most keys of the workload or of any class with keys
+ * of its own (range partitioning splits it). */
 uint64_t ss_sim_keys(const ss_sim *sim);
 /* Whether a datacenter is up, and since when it is down (-1 while up). */
 bool ss_sim_dc_up(const ss_sim *sim, int dc);
