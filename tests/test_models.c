@@ -58,7 +58,7 @@ static void lb_round_robin_over_many_next_hops(void **state)
     ss_scenario *sc = load_text(yaml, NULL);
     ss_result *r = run1(sc, 0);
     for (int k = 0; k < 12; k++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "a%d", k);
         const ss_comp_result *a = comp(r, name);
         uint64_t lo = UINT64_MAX, hi = 0;
