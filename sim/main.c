@@ -245,6 +245,29 @@ static int write_file(const char *opt, const char *path, const ss_report *rep,
     return 0;
 }
 
+/* Whether an output file can be written, asked before a long run rather
+ * than found out after it: the file, if it exists, or else its folder. */
+static bool writable(const char *opt, const char *path)
+{
+    if (!path)
+        return true;
+    const char *why = NULL;
+    if (access(path, F_OK) == 0) {
+        if (access(path, W_OK) != 0)
+            why = strerror(errno);
+    } else {
+        const char *slash = strrchr(path, '/');
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1,
+                 slash ? path : ".");
+        if (access(dir, W_OK | X_OK) != 0)
+            why = strerror(errno);
+    }
+    if (why)
+        fprintf(stderr, "scalesim: error: %s: cannot write \"%s\": %s\n", opt, path, why);
+    return !why;
+}
+
 /* Loads every file at every sweep point before anything runs (SPEC: an
  * invalid scenario runs nothing), then runs them and prints one report. */
 static int run_plan(cli *c, char **files, int n_files)
@@ -272,6 +295,12 @@ static int run_plan(cli *c, char **files, int n_files)
     if (c->check) {
         ss_diag_free(diag);
         return 0;
+    }
+    if (!writable("--components", c->components_file) ||
+        !writable("--timeseries", c->timeseries_file) ||
+        !writable("--breakdown", c->breakdown_file)) {
+        ss_diag_free(diag);
+        return ss_status_exit(SS_RUNTIME);
     }
     int reps = c->replications;
     long n_rows = (long)n_files * points * (c->per_replication ? reps : 1);

@@ -87,6 +87,8 @@ check "--set users" 0 "$ss" $short -o csv --set workload.users=2000 --components
 contains "--set reaches the report" "$tmp/out" ",2000,"
 contains "components header" "$tmp/comp.csv" "scenario,component,kind,instance,arrivals,throughput_rps,util,mean_queue,mean_wait_ms,p95_wait_ms,rejected,hit_ratio,extra"
 check "--components to a bad path" 3 "$ss" $short --components /nonexistent/dir/c.csv scenarios/stage1-single-server.yaml
+[ ! -s "$tmp/out" ] && echo "ok: a bad output path is refused before anything runs" || {
+    echo "FAIL: a report was printed although --components cannot be written"; fails=$((fails + 1)); }
 
 # --sweep gives the rows separate --set runs give (the swept value first)
 "$ss" $short -o csv --sweep workload.users=500,1500 scenarios/stage1-single-server.yaml >"$tmp/sweep"
