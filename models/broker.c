@@ -98,8 +98,11 @@ static void on_published(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     ss_req *req = ptr;
     bool measuring = ss_sim_measuring(sim);
     if (measuring && !b->start_seen) {
+        /* the first publish after the warm-up: the backlog then, and the
+         * peak counted from then on, as every other figure is */
         b->start_seen = true;
         b->backlog_at_start = backlog(b);
+        b->backlog_peak = backlog(b);
     }
     if (b->down || (b->cfg->capacity >= 0 && backlog(b) >= (uint64_t)b->cfg->capacity)) {
         if (measuring)
@@ -114,7 +117,7 @@ static void on_published(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     ss_station_arrive(&b->pool, sim, msg, 0);
     if (measuring)
         b->published++;
-    if (backlog(b) > b->backlog_peak)
+    if (measuring && backlog(b) > b->backlog_peak)
         b->backlog_peak = backlog(b);
     ss_sim_forward(sim, req); /* the request does not wait for the message */
 }
