@@ -156,7 +156,7 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
 {
     int n = t->n;
     ss_time now = ss_sim_now(sim), hc = b->cfg->health_check;
-    unsigned dummy = 0, *cur = tg ? &tg->cursor : &dummy;
+    unsigned *cur = &tg->cursor;
     switch (b->cfg->algorithm) {
     case LB_ROUND_ROBIN:
         for (int k = 0; k < n; k++) {
@@ -176,7 +176,7 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
         return -1;
     }
     case LB_LEAST_CONN: {
-        if (tg && ss_station_all_in_rotation(t, now, hc))
+        if (ss_station_all_in_rotation(t, now, hc))
             return tg->head[tg->min];
         int best = -1;
         unsigned best_load = 0;
@@ -186,7 +186,7 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
             int i = (start + k) % n;
             if (!ss_station_in_rotation(t, i, now, hc))
                 continue;
-            unsigned load = tg ? tg->outstanding[i] : ss_station_load(t, i);
+            unsigned load = tg->outstanding[i];
             if (best < 0 || load < best_load) {
                 best = i;
                 best_load = load;
@@ -203,8 +203,8 @@ static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
             c++;
         bool ua = ss_station_in_rotation(t, a, now, hc), uc = ss_station_in_rotation(t, c, now, hc);
         if (ua && uc) {
-            unsigned la = tg ? tg->outstanding[a] : ss_station_load(t, a);
-            unsigned lc = tg ? tg->outstanding[c] : ss_station_load(t, c);
+            unsigned la = tg->outstanding[a];
+            unsigned lc = tg->outstanding[c];
             return lc < la ? c : a;
         }
         if (ua || uc)
@@ -243,8 +243,7 @@ static void lb_done(void *owner, ss_sim *sim, ss_req *req, int inst)
         ss_sim_fail(sim, req, SS_FAIL_DOWN);
         return;
     }
-    if (tg)
-        count_change(tg, i, +1);
+    count_change(tg, i, +1);
     ss_sim_forward_to(sim, req, i);
 }
 
@@ -258,7 +257,7 @@ static void lb_reply(void *state, ss_sim *sim, ss_req *req)
         return; /* it was not balanced here */
     lb_target *tg = target_for(b, next->station(next_state));
     int i = req->inst[req->pos + 1];
-    if (tg && tg->outstanding[i] > 0)
+    if (tg->outstanding[i] > 0)
         count_change(tg, i, -1);
 }
 

@@ -72,16 +72,16 @@ bool ss_sweep_parse(const char *arg, ss_sweep *out, char *err, size_t err_len)
         /* counts and durations may mix their units (1k:1M:x10, 500:2k:500,
          * 30s:2m:30s): then the values are written as plain numbers or in
          * seconds */
+        static bool (*const scan[])(const char *, double *) = {ss_units_count,
+                                                               ss_units_duration};
+        static const char *const base_unit[] = {"", "s"};
         bool same = strcmp(ua, ub) == 0 && (geometric ? !us[0] : strcmp(ua, us) == 0);
-        if (!same && ss_units_count(a, &start) && ss_units_count(b, &stop) &&
-            (geometric ? !us[0] : ss_units_count(st, &step))) {
-            same = true;
-            ua[0] = '\0';
-        } else if (!same && ss_units_duration(a, &start) && ss_units_duration(b, &stop) &&
-                   (geometric ? !us[0] : ss_units_duration(st, &step))) {
-            same = true;
-            snprintf(ua, sizeof ua, "s");
-        }
+        for (int u = 0; !same && u < 2; u++)
+            if (scan[u](a, &start) && scan[u](b, &stop) &&
+                (geometric ? !us[0] : scan[u](st, &step))) {
+                same = true;
+                snprintf(ua, sizeof ua, "%s", base_unit[u]);
+            }
         if (!same) {
             snprintf(err, err_len, "--sweep %s: start, stop and step must share one unit, got "
                      "\"%s\"", out->path, list);
