@@ -11,7 +11,10 @@
  *                          question takes the one-way latency between them
  *                          and the neighbour looks then; its answer takes
  *                          the way back; a hit answers and fills the local
- *                          edge;
+ *                          edge with a copy that keeps its age (it expires
+ *                          when the neighbour's does: a copy stored as new
+ *                          would let two edges pass one origin fetch back
+ *                          and forth for ever);
  *   otherwise              the request goes on to the origin (the rest of
  *                          the route) and the answer fills the local edge
  *                          on its way back.
@@ -52,6 +55,7 @@ typedef struct pop {
 typedef struct cdn {
     const cdn_cfg *cfg;
     gsl_rng *rng;
+    const ss_dist *const *cls_service;
     pop *pops;
     int n;
     int h_looked_up, h_neighbour, h_neighbour_answer;
@@ -131,7 +135,10 @@ static void cdn_request(void *state, ss_sim *sim, ss_req *req)
         ss_sim_fail(sim, req, SS_FAIL_DOWN);
         return;
     }
-    ss_time t = ss_time_from_s(ss_dist_sample(&c->cfg->service, c->rng) * p->slow);
+    const ss_dist *d = &c->cfg->service;
+    if (c->cls_service && req->cls < ss_sim_classes(sim) && c->cls_service[req->cls])
+        d = c->cls_service[req->cls];
+    ss_time t = ss_time_from_s(ss_dist_sample(d, c->rng) * p->slow);
     ss_sim_note(sim, req, SS_NOTE_SERVICE, t);
     ss_sim_schedule(sim, t, c->h_looked_up, 0, req);
 }
@@ -177,6 +184,10 @@ static void on_neighbour(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     pop *p = &c->pops[req->inst[req->pos]];
     pop *nb = &c->pops[p->neighbour];
     bool hit = !nb->down && ss_store_lookup(&nb->store, req->key, ss_sim_now(sim));
+    /* The copy's age travels with the answer; t_mark is free here (no
+     * station holds the request while the CDN does). */
+    if (hit)
+        req->t_mark = ss_store_inserted(&nb->store, req->key);
     ss_time back = ss_sim_latency(sim, nb->region, p->region);
     ss_sim_note(sim, req, SS_NOTE_NETWORK, back);
     ss_sim_schedule(sim, back, c->h_neighbour_answer, hit, req);
@@ -191,7 +202,7 @@ static void on_neighbour_answer(void *obj, ss_sim *sim, void *ptr, uint32_t hit)
     if (hit) {
         if (ss_sim_measuring(sim))
             p->neighbour_hits++;
-        ss_store_insert(&p->store, req->key, ss_sim_now(sim));
+        ss_store_insert_copy(&p->store, req->key, req->t_mark, ss_sim_now(sim));
         req->flags |= SS_REQ_HIT;
         deliver(c, sim, p, req);
         return;
@@ -219,6 +230,7 @@ static void cdn_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
     cdn *c = state;
     c->cfg = self->cfg;
     c->rng = self->rng;
+    c->cls_service = ss_sim_class_services(sim, self->name);
     int R = ss_sim_regions(sim);
     c->n = c->cfg->pops.n ? c->cfg->pops.n : R;
     c->pops = ss_calloc((size_t)c->n, sizeof *c->pops);

@@ -9,14 +9,17 @@
  *
  * op: write goes to the shard's primary. op: read goes by read_from:
  * primary; replicas (a replica in the client's datacenter, else any live
- * replica, else the primary); any (primary or a local replica, uniformly).
+ * replica, else the primary); any (the primary or a local replica,
+ * uniformly over those that are up).
  *
  * Replication: when a write completes at the primary, every replica gets an
  * apply job after `replication.lag` (plus the latency between their
  * regions); the job queues at the replica and costs a write's service time
  * there, so replicas pay for applying writes. `sync` makes the write wait
- * until one replica (the first live one) has applied it; `async` answers at
- * once. Until a replica has applied a write of key k, a read of k there is
+ * until one replica -- the nearest live one to the primary, so a primary
+ * with a replica in its own datacenter does not wait for the ocean -- has
+ * applied it and its acknowledgement has travelled back (the latency from
+ * the replica's region to the primary's); `async` answers at once. Until a replica has applied a write of key k, a read of k there is
  * stale: each replica counts its unapplied writes per key in a hash map, so
  * the check is O(1) and memory follows the replication backlog, not the
  * keys.
@@ -28,7 +31,8 @@
  * first datacenter) and an outage takes down the nodes in that datacenter.
  *
  * Fault targets: db (every node), db.primary (every shard's primary),
- * db[i] (shard i's primary).
+ * db[i] (shard i's primary), db.rK (node K of every shard: a replica when
+ * the fault begins, unless a failover made it the primary).
  *
  * Invariant: for every replica, the sum of its pending counts equals the
  * apply jobs sent to it and not yet applied or lost.
@@ -78,8 +82,8 @@ static const ss_param repl_params[] = {
 };
 
 static const ss_param db_params[] = {
-    {"cores", SS_P_INT, offsetof(db_cfg, cores), SS_PF_POSITIVE, "1", 0, 0,
-     "parallel service slots per node"},
+    {"cores", SS_P_INT, offsetof(db_cfg, cores), SS_PF_POSITIVE | SS_PF_VCPUS, "-1", 0, 0,
+     "parallel service slots per node (default: the instance type's vCPUs, else 1)"},
     {"service", SS_P_OPDIST, offsetof(db_cfg, service), SS_PF_REQUIRED, NULL, 0, 0,
      "a distribution, or {read: D, write: D}"},
     {"queue", SS_P_COUNT, offsetof(db_cfg, queue), 0, "-1", 0, 0,
@@ -123,7 +127,7 @@ struct db {
     int *node_dc;           /* datacenter of each node                    */
     int *node_region;
     shard *shards;
-    int h_apply, h_failover;
+    int h_apply, h_failover, h_sync_ack;
     ss_station **stations;  /* for ss_station_sum                          */
     ss_opdist service;      /* read, write, and apply on replicas          */
     uint64_t lost_applies;
@@ -207,13 +211,17 @@ static int db_pick(void *state, ss_sim *sim, const ss_req *req, int *region)
         if (d->cfg->read_from == READ_REPLICAS) {
             node = pick_replica(d, sim, sh, req->dc);
         } else if (d->cfg->read_from == READ_ANY) {
-            /* uniformly over the primary and the local replicas */
+            /* uniformly over the live ones of the primary and the local
+             * replicas; with none of them live, as read_from: replicas */
             int cand[65], n = 0;
-            cand[n++] = sh->primary;
+            if (node_up(sh, sh->primary))
+                cand[n++] = sh->primary;
             for (int k = 0; k < d->n_nodes; k++)
                 if (k != sh->primary && d->node_dc[k] == req->dc && node_up(sh, k) && n < 65)
                     cand[n++] = k;
-            node = cand[n == 1 ? 0 : ss_rng_uniform_int(d->rng, (unsigned long)n)];
+            node = n == 0   ? pick_replica(d, sim, sh, req->dc)
+                   : n == 1 ? cand[0]
+                            : cand[ss_rng_uniform_int(d->rng, (unsigned long)n)];
         }
     }
     *region = d->node_region[node];
@@ -223,10 +231,12 @@ static int db_pick(void *state, ss_sim *sim, const ss_req *req, int *region)
 /* ---- replication ---------------------------------------------------------- */
 
 /* A write of key finished at the primary: send an apply to every replica.
- * Returns the job the writer waits for (sync), or NULL. */
+ * Returns the job the writer waits for (sync: the nearest live replica's,
+ * ties to the first), or NULL. */
 static ss_req *replicate(db *d, ss_sim *sim, shard *sh, uint64_t key)
 {
     ss_req *wait_for = NULL;
+    ss_time wait_dist = SS_TIME_NEVER;
     int from = d->node_region[sh->primary];
     for (int node = 0; node < d->n_nodes; node++) {
         if (node == sh->primary || !node_up(sh, node))
@@ -238,8 +248,11 @@ static ss_req *replicate(db *d, ss_sim *sim, shard *sh, uint64_t key)
         job->key = key;
         job->t_sent = ss_sim_now(sim); /* for a sync writer's wait */
         job->aux = (uint32_t)encode(d, sh->index, node);
-        if (d->cfg->replication.mode == REPL_SYNC && !wait_for)
+        ss_time dist = ss_sim_distance(sim, from, d->node_region[node]);
+        if (d->cfg->replication.mode == REPL_SYNC && dist < wait_dist) {
             wait_for = job;
+            wait_dist = dist;
+        }
         ss_time lag = ss_dist_sample_ns(&d->cfg->replication.lag, d->rng) +
                       (d->node_region[node] == from
                            ? 0
@@ -249,9 +262,21 @@ static ss_req *replicate(db *d, ss_sim *sim, shard *sh, uint64_t key)
     return wait_for;
 }
 
-/* The apply job is gone (applied, or lost to a crash): the replica no
- * longer waits for it; a writer waiting on it goes on. */
-static void apply_finished(db *d, ss_sim *sim, ss_req *job)
+/* A sync write's acknowledgement is back at the primary: the write goes
+ * on. t_mark holds when its replication began (the station is done with
+ * it), so the breakdown counts the whole wait as waiting at the database. */
+static void on_sync_ack(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    ss_req *writer = ptr;
+    ss_sim_note(sim, writer, SS_NOTE_WAIT, ss_sim_now(sim) - writer->t_mark);
+    ss_sim_forward(sim, writer);
+}
+
+/* The apply job is gone (applied, or lost to a crash: `applied` false): the
+ * replica no longer waits for it; a writer waiting on it goes on once the
+ * acknowledgement is back, or at once when the apply was lost (the primary
+ * falls back to asynchronous, as semi-synchronous replication does). */
+static void apply_finished(db *d, ss_sim *sim, ss_req *job, bool applied)
 {
     int s = (int)job->aux / d->n_nodes, node = (int)job->aux % d->n_nodes;
     shard *sh = &d->shards[s];
@@ -259,14 +284,19 @@ static void apply_finished(db *d, ss_sim *sim, ss_req *job)
     if (cnt && --*cnt == 0)
         ss_u64map_del(&sh->pending[node], job->key);
     ss_req *writer = job->ctx;
-    ss_time waited = ss_sim_now(sim) - job->t_sent;
+    ss_time began = job->t_sent;
     ss_sim_job_free(sim, job);
-    if (writer) {
-        /* the breakdown counts a sync write's wait for its replica as
-         * waiting at the database */
-        ss_sim_note(sim, writer, SS_NOTE_WAIT, waited);
-        ss_sim_forward(sim, writer);
-    }
+    if (!writer)
+        return;
+    writer->t_mark = began;
+    int primary_region = writer->reg[writer->pos];
+    ss_time back = applied && d->node_region[node] != primary_region
+                       ? ss_sim_latency(sim, d->node_region[node], primary_region)
+                       : 0;
+    if (back > 0)
+        ss_sim_schedule(sim, back, d->h_sync_ack, 0, writer);
+    else
+        on_sync_ack(d, sim, writer, 0);
 }
 
 static void on_apply_arrival(void *obj, ss_sim *sim, void *ptr, uint32_t code)
@@ -277,7 +307,7 @@ static void on_apply_arrival(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     if (!ss_station_arrive(&d->shards[s].st, sim, job, node)) {
         if (ss_sim_measuring(sim))
             d->lost_applies++;
-        apply_finished(d, sim, job);
+        apply_finished(d, sim, job, false);
     }
 }
 
@@ -288,7 +318,7 @@ static void shard_done(void *owner, ss_sim *sim, ss_req *req, int node)
     shard *sh = owner;
     db *d = sh->owner;
     if (req->cls == SS_CLS_JOB) {
-        apply_finished(d, sim, req);
+        apply_finished(d, sim, req, true);
         return;
     }
     bool measuring = ss_sim_measuring(sim);
@@ -317,7 +347,7 @@ static void shard_fail(void *owner, ss_sim *sim, ss_req *req, int node)
     if (req->cls == SS_CLS_JOB) {
         if (ss_sim_measuring(sim))
             sh->owner->lost_applies++;
-        apply_finished(sh->owner, sim, req);
+        apply_finished(sh->owner, sim, req, false);
     } else {
         ss_sim_fail(sim, req, SS_FAIL_DOWN);
     }
@@ -394,6 +424,8 @@ static void db_fault(void *state, ss_sim *sim, const ss_fault_ev *f)
             bool hit;
             if (f->action == SS_FAULT_OUTAGE)
                 hit = d->node_dc[node] == f->dc;
+            else if (f->replica > 0)
+                hit = node == f->replica;
             else if (f->primary || f->instance >= 0)
                 /* the node that is primary when the fault begins; at its
                  * end that same node (a replica by then, after failover) */
@@ -441,6 +473,7 @@ static void db_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
         d->service.op[SS_OP_APPLY] = d->cfg->replication.apply;
     d->h_apply = ss_sim_handler(sim, on_apply_arrival, d);
     d->h_failover = ss_sim_handler(sim, on_failover, d);
+    d->h_sync_ack = ss_sim_handler(sim, on_sync_ack, d);
     d->shards = ss_calloc((size_t)d->cfg->shards, sizeof *d->shards);
     d->stations = ss_calloc((size_t)d->cfg->shards, sizeof *d->stations);
     for (int s = 0; s < d->cfg->shards; s++) {
@@ -500,27 +533,38 @@ static void db_report(void *state, ss_sim *sim, ss_comp_report *out)
     }
     ss_station_sum(d->stations, shards, sim, &out->all);
     out->billable_instances = (double)shards * d->n_nodes;
-    /* the busiest part: a shard's primary, or a shard's replicas together */
+    /* The busiest part: a shard's primary, or a shard's replicas in one
+     * datacenter together. Replicas in different datacenters serve
+     * different users: averaging them would hide a hot one behind an idle
+     * one, so with several datacenters each group is named on its own
+     * ("replicas@eu-west"). */
     for (int s = 0; s < shards; s++) {
         const shard *sh = &d->shards[s];
-        double prim = rows[s * d->n_nodes + sh->primary].util, rep_util = 0;
-        int n_rep = 0;
-        for (int k = 0; k < d->n_nodes; k++)
-            if (k != sh->primary && !isnan(rows[s * d->n_nodes + k].util)) {
-                rep_util += rows[s * d->n_nodes + k].util;
-                n_rep++;
-            }
-        rep_util = n_rep ? rep_util / n_rep : NAN;
+        const ss_comp_row *r = rows + s * d->n_nodes;
         char prefix[16] = "";
         if (shards > 1)
             snprintf(prefix, sizeof prefix, "s%d.", s % 10000);
+        double prim = r[sh->primary].util;
         if (!isnan(prim) && (isnan(out->peak_util) || prim > out->peak_util)) {
             out->peak_util = prim;
             snprintf(out->peak_part, sizeof out->peak_part, "%sprimary", prefix);
         }
-        if (!isnan(rep_util) && rep_util > out->peak_util) {
-            out->peak_util = rep_util;
-            snprintf(out->peak_part, sizeof out->peak_part, "%sreplicas", prefix);
+        for (int dc = 0; dc < d->n_dcs; dc++) {
+            double sum = 0;
+            int n = 0;
+            for (int k = 0; k < d->n_nodes; k++)
+                if (k != sh->primary && d->node_dc[k] == dc && !isnan(r[k].util)) {
+                    sum += r[k].util;
+                    n++;
+                }
+            if (n == 0 || !(sum / n > out->peak_util || isnan(out->peak_util)))
+                continue;
+            out->peak_util = sum / n;
+            if (d->n_dcs > 1)
+                snprintf(out->peak_part, sizeof out->peak_part, "%.12sreplicas@%.40s", prefix,
+                         ss_sim_dc_name(sim, dc));
+            else
+                snprintf(out->peak_part, sizeof out->peak_part, "%sreplicas", prefix);
         }
     }
     ss_report_extra(out, "reads=%llu;writes=%llu", (unsigned long long)reads,

@@ -14,6 +14,9 @@
  * with its own cache, so resolutions per second are about
  * clients / (ttl + clients / rate).
  *
+ * The clients' caches start at their stationary age (ss_sim_prime_resolver),
+ * each holding the answer the resolver gives at time 0.
+ *
  * Cost: per million queries (pricing.yaml per_use.dns.per_million_queries).
  */
 #include <math.h>
@@ -95,6 +98,7 @@ static void dns_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
     for (int d = 0; d < 64; d++)
         n->up_since[d] = -1;
     n->handler = ss_sim_handler(sim, on_resolved, n);
+    ss_sim_prime_resolver(sim, n->cfg->ttl, ss_dist_mean(&n->cfg->latency));
 }
 
 static void dns_request(void *state, ss_sim *sim, ss_req *req)

@@ -4,22 +4,33 @@
  *
  * The balancer is itself a station (its `service` is the per-request work
  * of the proxy). When a request has been served it chooses an instance of
- * the next component in the route by `algorithm`:
+ * the next component in the route by `algorithm`, among the instances in
+ * rotation:
  *   round_robin        the next instance in turn
  *   random             uniformly at random
- *   least_connections  fewest requests outstanding (ties: the first after
- *                      a rotating start, so ties spread out)
+ *   least_connections  fewest requests outstanding (ties: the one that has
+ *                      waited longest at that count, so ties rotate)
  *   power_of_two       the one with fewer outstanding of two distinct
- *                      random instances
+ *                      instances drawn uniformly (ties: a fair coin)
  * "Outstanding" is the balancer's own count, as nginx and HAProxy keep it:
  * requests it sent to the instance whose answer (or error) has not come
  * back through it yet. Counting what waits at the instance instead would
  * miss the requests on the wire, and every request sent within one hop's
  * latency would herd onto the same idle instance.
+ *
+ * Each balancer instance is a separate process with its own counts and its
+ * own cursor: a request passes through one of them, which knows only what
+ * it sent itself. (One brain shared by all of them would be a balancer no
+ * one can build, and would look better than the real thing: 8 balancers
+ * with least_connections are not join-the-shortest-queue.)
+ *
  * Health checks: an instance that crashed stays in rotation until
  * `health_check` has passed (requests sent there fail, as they would),
  * then leaves it; after it recovers it comes back `health_check` later.
- * With no instance in rotation the request fails.
+ * The instances in rotation share the load evenly: an instance out of
+ * rotation is skipped, never handed to its neighbour (a random pick among
+ * all with a walk to the next one in rotation would double the
+ * neighbour's share). With no instance in rotation the request fails.
  */
 #include <string.h>
 
@@ -37,7 +48,8 @@ typedef struct lb_cfg {
     ss_time health_check;
 } lb_cfg;
 
-/* What the balancer knows of one next-hop component (routes may differ).
+/* What one balancer instance knows of one next-hop component (routes may
+ * differ).
  *
  * least_connections must find the instance with the fewest outstanding
  * requests on every request; a scan is O(instances), which dominated runs
@@ -46,9 +58,11 @@ typedef struct lb_cfg {
  * with c outstanding, in the order they entered it, and `min` is the
  * lowest non-empty bucket. The head of the lowest bucket has waited there
  * longest, which spreads ties. While some instance is out of rotation the
- * balancer falls back to the scan (rare, and only for health-check time). */
+ * buckets are walked upwards from `min` in the same order, skipping those
+ * out: the same tie rule, over the instances in rotation only. */
 typedef struct lb_target {
     const ss_station *st;
+    int lb_inst;            /* the balancer instance this belongs to     */
     unsigned cursor;
     uint32_t *outstanding;  /* per instance */
     int32_t *next, *prev;   /* bucket lists through the instances */
@@ -111,9 +125,11 @@ typedef struct lb {
     ss_station st;
     const lb_cfg *cfg;
     gsl_rng *rng;
-    lb_target *target;          /* one per next-hop component seen       */
+    lb_target *target;          /* one per (balancer instance, next hop)  */
     int n_targets;
     size_t cap_targets;
+    int *rotation;              /* scratch: instances in rotation          */
+    size_t cap_rotation;
     uint64_t n_no_instance;
 } lb;
 
@@ -131,89 +147,92 @@ static void lb_check(void *cfg, ss_cfgctx *ctx)
     ss_station_check(&((lb_cfg *)cfg)->st, ctx);
 }
 
-/* The balancer's state for next hop t, made the first time t is seen.
- * A route has a handful of next hops: the scan is short. The pointer is
- * good until the next call (the table may grow). */
-static lb_target *target_for(lb *b, const ss_station *t)
+/* Balancer instance k's state for next hop t, made the first time t is
+ * seen there. A route has a handful of next hops and a balancer a handful
+ * of instances: the scan is short. The pointer is good until the next call
+ * (the table may grow). */
+static lb_target *target_for(lb *b, int k, const ss_station *t)
 {
     for (int i = 0; i < b->n_targets; i++)
-        if (b->target[i].st == t)
+        if (b->target[i].st == t && b->target[i].lb_inst == k)
             return &b->target[i];
     SS_GROW(b->target, b->cap_targets, b->n_targets + 1);
     lb_target *tg = &b->target[b->n_targets++];
     memset(tg, 0, sizeof *tg);
     tg->st = t;
+    tg->lb_inst = k;
     tg->outstanding = ss_calloc((size_t)t->n, sizeof *tg->outstanding);
     tg->next = ss_malloc((size_t)t->n * sizeof *tg->next);
     tg->prev = ss_malloc((size_t)t->n * sizeof *tg->prev);
-    for (int k = 0; k < t->n; k++)
-        bucket_append(tg, k);
+    for (int i = 0; i < t->n; i++)
+        bucket_append(tg, i);
     tg->min = 0;
     return tg;
+}
+
+/* The instances of t in rotation now, into b->rotation; their count. */
+static int in_rotation(lb *b, const ss_station *t, ss_time now, ss_time hc)
+{
+    SS_GROW(b->rotation, b->cap_rotation, (size_t)t->n);
+    int n = 0;
+    for (int i = 0; i < t->n; i++)
+        if (ss_station_in_rotation(t, i, now, hc))
+            b->rotation[n++] = i;
+    return n;
+}
+
+/* Of two distinct instances, the one with fewer outstanding; a and c were
+ * drawn in random order, so taking a on a tie is a fair coin. */
+static int fewer(const lb_target *tg, int a, int c)
+{
+    return tg->outstanding[c] < tg->outstanding[a] ? c : a;
 }
 
 static int choose(lb *b, ss_sim *sim, const ss_station *t, lb_target *tg)
 {
     int n = t->n;
     ss_time now = ss_sim_now(sim), hc = b->cfg->health_check;
-    unsigned *cur = &tg->cursor;
+    bool all = ss_station_all_in_rotation(t, now, hc);
     switch (b->cfg->algorithm) {
     case LB_ROUND_ROBIN:
         for (int k = 0; k < n; k++) {
-            int i = (int)(*cur % (unsigned)n);
-            *cur = (unsigned)(i + 1);
-            if (ss_station_in_rotation(t, i, now, hc))
+            int i = (int)(tg->cursor % (unsigned)n);
+            tg->cursor = (unsigned)(i + 1);
+            if (all || ss_station_in_rotation(t, i, now, hc))
                 return i;
         }
         return -1;
     case LB_RANDOM: {
-        int start = (int)ss_rng_uniform_int(b->rng, (unsigned long)n);
-        for (int k = 0; k < n; k++) {
-            int i = (start + k) % n;
-            if (ss_station_in_rotation(t, i, now, hc))
-                return i;
-        }
-        return -1;
+        if (all)
+            return n == 1 ? 0 : (int)ss_rng_uniform_int(b->rng, (unsigned long)n);
+        int m = in_rotation(b, t, now, hc);
+        if (m == 0)
+            return -1;
+        return b->rotation[m == 1 ? 0 : ss_rng_uniform_int(b->rng, (unsigned long)m)];
     }
     case LB_LEAST_CONN: {
-        if (ss_station_all_in_rotation(t, now, hc))
+        if (all)
             return tg->head[tg->min];
-        int best = -1;
-        unsigned best_load = 0;
-        int start = (int)(*cur % (unsigned)n);
-        *cur = (unsigned)(start + 1);
-        for (int k = 0; k < n; k++) {
-            int i = (start + k) % n;
-            if (!ss_station_in_rotation(t, i, now, hc))
-                continue;
-            unsigned load = tg->outstanding[i];
-            if (best < 0 || load < best_load) {
-                best = i;
-                best_load = load;
-            }
-        }
-        return best;
+        for (uint32_t c = tg->min; c < tg->n_buckets; c++)
+            for (int32_t i = tg->head[c]; i >= 0; i = tg->next[i])
+                if (ss_station_in_rotation(t, i, now, hc))
+                    return i;
+        return -1;
     }
     case LB_POWER_OF_TWO: {
-        if (n == 1)
-            return ss_station_in_rotation(t, 0, now, hc) ? 0 : -1;
-        int a = (int)ss_rng_uniform_int(b->rng, (unsigned long)n);
-        int c = (int)ss_rng_uniform_int(b->rng, (unsigned long)(n - 1));
-        if (c >= a)
-            c++;
-        bool ua = ss_station_in_rotation(t, a, now, hc), uc = ss_station_in_rotation(t, c, now, hc);
-        if (ua && uc) {
-            unsigned la = tg->outstanding[a];
-            unsigned lc = tg->outstanding[c];
-            return lc < la ? c : a;
+        if (all) {
+            if (n == 1)
+                return 0;
+            int a = (int)ss_rng_uniform_int(b->rng, (unsigned long)n);
+            int c = (int)ss_rng_uniform_int(b->rng, (unsigned long)(n - 1));
+            return fewer(tg, a, c >= a ? c + 1 : c);
         }
-        if (ua || uc)
-            return ua ? a : c;
-        /* both out: fall back to any instance in rotation */
-        for (int k = 0; k < n; k++)
-            if (ss_station_in_rotation(t, (a + k) % n, now, hc))
-                return (a + k) % n;
-        return -1;
+        int m = in_rotation(b, t, now, hc);
+        if (m <= 1)
+            return m ? b->rotation[0] : -1;
+        int a = (int)ss_rng_uniform_int(b->rng, (unsigned long)m);
+        int c = (int)ss_rng_uniform_int(b->rng, (unsigned long)(m - 1));
+        return fewer(tg, b->rotation[a], b->rotation[c >= a ? c + 1 : c]);
     }
     }
     return -1;
@@ -235,7 +254,7 @@ static void lb_done(void *owner, ss_sim *sim, ss_req *req, int inst)
         return;
     }
     const ss_station *t = next->station(next_state);
-    lb_target *tg = target_for(b, t);
+    lb_target *tg = target_for(b, inst, t);
     int i = choose(b, sim, t, tg);
     if (i < 0) {
         if (ss_sim_measuring(sim))
@@ -255,7 +274,7 @@ static void lb_reply(void *state, ss_sim *sim, ss_req *req)
     const ss_model_ops *next = ss_sim_next(sim, req, &next_state);
     if (!next || next->pick || !next->station)
         return; /* it was not balanced here */
-    lb_target *tg = target_for(b, next->station(next_state));
+    lb_target *tg = target_for(b, req->inst[req->pos], next->station(next_state));
     int i = req->inst[req->pos + 1];
     if (tg->outstanding[i] > 0)
         count_change(tg, i, -1);
@@ -308,6 +327,7 @@ static void lb_destroy(void *state)
         ss_free(tg->tail);
     }
     ss_free(b->target);
+    ss_free(b->rotation);
     ss_station_release(&b->st);
 }
 

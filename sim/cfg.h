@@ -21,6 +21,8 @@ struct ss_cfgctx {
     ss_scenario *sc;
     const ss_node *map;     /* the mapping the current table reads       */
     char path[400];         /* its dotted path                           */
+    const char *const *search; /* folders for pricing files, NULL-ended    */
+    double max_memory;      /* bytes a run may hold (load-time estimates) */
 };
 
 void ss_cfg_at(ss_cfgctx *ctx, const ss_node *n, const char *path, const char *fmt, ...)

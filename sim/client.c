@@ -37,6 +37,19 @@
  * a datacenter, which the client keeps until the TTL runs out. Without a
  * dns component clients always reach the nearest datacenter that is up.
  *
+ * At time 0 the caches are not empty: each client's answer has the age a
+ * client's answer has at a random moment of a long run (ss_sim_prime_resolver).
+ * A client's resolutions form a renewal process: a resolution takes L, its
+ * answer lives `ttl`, then the client waits D for its next request, which
+ * resolves again. At a random moment the answer is fresh with probability
+ * ttl / (E[L] + ttl + E[D]),
+ * its age then uniform over [0, ttl); otherwise it has expired and the
+ * next request resolves. E[D] is the residual time to a client's next
+ * request from an arbitrary moment: E[X^2] / 2E[X] for gaps X between its
+ * requests (think times, closed; exponential with mean clients / rate,
+ * open). So the query rate is clients / (E[L] + ttl + E[D]) from the first
+ * second, and the cost of an outage does not depend on when it starts.
+ *
  * Statistics: a request is counted as offered when it is sent after the
  * warm-up, and as answered or failed when that happens after the warm-up.
  */
@@ -344,6 +357,39 @@ void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
 }
 
 /* ---- set up ---------------------------------------------------------------- */
+
+/* E[D] of the top of the file: the mean time from an arbitrary moment to a
+ * client's next request, INFINITY when it sends none. */
+static double residual_gap_s(const ss_sim *sim)
+{
+    const ss_workload *wl = &sim->sc->wl;
+    if (!wl->closed) {
+        double rate = wl->n_profile ? wl->profile[0].rate_per_s : wl->rate_per_s;
+        return rate > 0 ? (double)sim->n_clients / rate : INFINITY;
+    }
+    double m = ss_dist_mean(&wl->think), v = ss_dist_var(&wl->think);
+    if (!(m > 0))
+        return 0;
+    return isfinite(v) ? (v + m * m) / (2 * m) : m;
+}
+
+void ss_sim_prime_resolver(ss_sim *sim, ss_time ttl, double latency_s)
+{
+    if (ttl <= 0)
+        return;
+    double t = ss_time_to_s(ttl), gap = residual_gap_s(sim);
+    /* a cycle is the resolution's latency, the answer's life, the wait */
+    double fresh = isfinite(gap) ? t / (latency_s + t + gap) : 0;
+    /* its own stream: priming shifts no other component's numbers */
+    gsl_rng *r = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "dns-prime", 0));
+    for (int64_t i = 0; i < sim->n_clients; i++) {
+        double u = ss_rng_uniform(r);
+        /* fresh with probability `fresh`, its remaining life then uniform
+         * over (0, ttl]: u / fresh is uniform on [0, 1) given u < fresh */
+        sim->clients[i].dns_until = u < fresh ? ss_time_from_s(t * (1 - u / fresh)) : -1;
+    }
+    ss_rng_free(r);
+}
 
 void ss_client_init(ss_sim *sim)
 {

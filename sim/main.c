@@ -199,6 +199,7 @@ static int point_sets(const cli *c, long point, ss_override *ov, char **owned)
         size_t len = strlen(sw->path) + strlen(sw->values[idx[s]]) + 2;
         owned[s] = ss_malloc(len);
         snprintf(owned[s], len, "%s=%s", sw->path, sw->values[idx[s]]);
+        ov[n].option = "--sweep";
         ov[n++].text = owned[s];
     }
     return n;

@@ -554,6 +554,8 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
     cJSON_AddNumberToObject(req, "rejected", (double)res->fail_why[SS_FAIL_REJECTED]);
     cJSON_AddNumberToObject(req, "down", (double)res->fail_why[SS_FAIL_DOWN]);
     cJSON_AddNumberToObject(req, "timeout", (double)res->fail_why[SS_FAIL_TIMEOUT]);
+    cJSON_AddNumberToObject(req, "error", (double)res->fail_why[SS_FAIL_ERROR]);
+    cJSON_AddNumberToObject(req, "limited", (double)res->fail_why[SS_FAIL_LIMITED]);
     json_num(req, "mean_in_flight", round_to(res->mean_in_flight, 3));
     cJSON *av = cJSON_AddObjectToObject(o, "availability");
     json_num(av, "run", round_to(res->availability, 6));

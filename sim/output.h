@@ -23,7 +23,7 @@ typedef struct ss_row {
     int n_reps;               /* 1, or the replications aggregated here         */
     double fig[SS_FIGS];      /* mean over replications                         */
     double ci95[SS_FIGS];     /* Student-t half-width; NAN with one replication */
-    char bottleneck[80];
+    char bottleneck[128];
 } ss_row;
 
 typedef struct ss_report {

@@ -159,11 +159,14 @@ void ss_report_build(ss_sim *sim, ss_result *res)
         a->throughput_rps = a->util = a->mean_queue = a->mean_wait_ms = a->p95_wait_ms = NAN;
         a->hit_ratio = a->wait_prob = NAN;
         cr->rep.peak_util = NAN;
+        cr->rep.usage_price = NAN;
         snprintf(cr->rep.all.instance, sizeof cr->rep.all.instance, "all");
         if (c->ops->report)
             c->ops->report(c->state, sim, &cr->rep);
         cr->cost_month = cr->rep.billable_instances * c->def->price_per_hour * HOURS_PER_MONTH;
-        if (window > 0 && c->ops->usage_scale > 0)
+        if (window > 0 && !isnan(cr->rep.usage_price))
+            cr->cost_month += cr->rep.usage_units * cr->rep.usage_price * month_s / window;
+        else if (window > 0 && c->ops->usage_scale > 0)
             cr->cost_month += cr->rep.usage_units / c->ops->usage_scale * c->def->usage_price *
                               month_s / window;
         cost += cr->cost_month;
@@ -171,7 +174,7 @@ void ss_report_build(ss_sim *sim, ss_result *res)
         if (!isnan(util) && util > best_util) {
             best_util = util;
             if (cr->rep.peak_part[0])
-                snprintf(res->bottleneck, sizeof res->bottleneck, "%.40s.%.31s", c->name,
+                snprintf(res->bottleneck, sizeof res->bottleneck, "%.60s.%.63s", c->name,
                          cr->rep.peak_part);
             else
                 snprintf(res->bottleneck, sizeof res->bottleneck, "%s", c->name);

@@ -86,7 +86,7 @@ struct ss_result {
     double window_s;
     uint64_t sent, ok, failed, fail_why[SS_FAIL_KINDS];
     double fig[SS_FIGS];
-    char bottleneck[80];
+    char bottleneck[128];
     ss_hist lat;            /* all classes                               */
     double mean_in_flight;  /* time average, for Little's law            */
     ss_class_result *classes;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "files.h"
@@ -161,32 +162,55 @@ static ss_node *load_chain(const char *path, ss_diag *d, char chain[][PATH_MAX],
 /* ---- pass 2: --set overrides --------------------------------------------- */
 
 /* The VALUE of --set PATH=VALUE as YAML. Its marks point into the
- * command line: line 1 of "--set ARG", so carets land under it. NULL after
- * reporting an error; an empty value is YAML's null. */
-static ss_node *set_value(const char *src, const char *arg, const char *eq, ss_mark at,
+ * command line: line 1 of "--set ARG", so carets land under it (`lead` is
+ * the length of "--set "). NULL after reporting an error; an empty value is
+ * YAML's null. */
+static ss_node *set_value(const char *src, const char *arg, const char *eq, int lead, ss_mark at,
                           ss_diag *d)
 {
     bool ok;
-    ss_node *v = ss_node_load_part(src, eq + 1, (int)(eq + 1 - arg) + 6, d, &ok);
+    ss_node *v = ss_node_load_part(src, eq + 1, (int)(eq + 1 - arg) + lead, d, &ok);
     if (!ok)
         return NULL;
     return v ? v : ss_node_new(SS_NODE_NULL, at);
 }
 
-static bool apply_set(ss_node *root, const char *arg, ss_diag *d)
+/* Collections whose keys are names the scenario chose: a path through a
+ * name that is not there is a typo, not a new entry (a component made of
+ * one key has no kind). */
+static bool named_collection(const ss_node *root, const ss_node *map)
 {
-    char text[1200];
-    snprintf(text, sizeof text, "--set %s", arg);
+    const ss_node *wl = ss_node_get(root, "workload");
+    return map == ss_node_get(root, "components") || map == ss_node_get(root, "datacenters") ||
+           (wl && map == ss_node_get(wl, "requests"));
+}
+
+static bool apply_set(ss_node *root, const ss_override *ov, ss_diag *d)
+{
+    const char *arg = ov->text, *opt = ov->option ? ov->option : "--set";
+    size_t tlen = strlen(opt) + strlen(arg) + 2;
+    char *text = ss_malloc(tlen);
+    snprintf(text, tlen, "%s %s", opt, arg);
     const char *src = ss_diag_add_source(d, "<command line>", text);
+    ss_free(text);
+    int lead = (int)strlen(opt) + 1;
     const char *eq = strchr(arg, '=');
-    ss_mark at = {src, 1, 7};
+    ss_mark at = {src, 1, lead + 1};
     if (!eq || eq == arg) {
-        ss_diag_error(d, at, "--set: expected PATH=VALUE like workload.users=50000, got \"%s\"",
-                      arg);
+        ss_diag_error(d, at, "%s: expected PATH=VALUE like workload.users=50000, got \"%s\"",
+                      opt, arg);
         return false;
     }
-    char path[512];
-    snprintf(path, sizeof path, "%.*s", (int)(eq - arg), arg);
+    char *path = ss_strndup(arg, (size_t)(eq - arg));
+    /* every part of the path names something: "workload..rate", ".users"
+     * and "workload." are typos, not paths */
+    size_t plen = strlen(path);
+    if (path[0] == '.' || path[plen - 1] == '.' || strstr(path, "..")) {
+        ss_diag_error(d, at, "%s %s: expected a dotted path like workload.users, with a name "
+                      "between every two dots", opt, path);
+        ss_free(path);
+        return false;
+    }
     ss_node *cur = root;
     char *save = NULL;
     char *parts = ss_strdup(path);
@@ -198,13 +222,13 @@ static bool apply_set(ss_node *root, const char *arg, ss_diag *d)
             char *end;
             long idx = strtol(tok, &end, 10);
             if (*end || idx < 0 || (size_t)idx >= cur->n_items) {
-                ss_diag_error(d, at, "--set %s: \"%s\" is not an index of the list (0 to %zu)",
-                              path, tok, cur->n_items ? cur->n_items - 1 : 0);
+                ss_diag_error(d, at, "%s %s: \"%s\" is not an index of the list (0 to %zu)",
+                              opt, path, tok, cur->n_items ? cur->n_items - 1 : 0);
                 ok = false;
                 break;
             }
             if (!next) {
-                ss_node *v = set_value(src, arg, eq, at, d);
+                ss_node *v = set_value(src, arg, eq, lead, at, d);
                 if (!v) {
                     ok = false;
                     break;
@@ -216,13 +240,13 @@ static bool apply_set(ss_node *root, const char *arg, ss_diag *d)
             cur = cur->items[idx];
         } else {
             if (cur->type != SS_NODE_MAP) {
-                ss_diag_error(d, at, "--set %s: \"%s\" is inside a value that is not a mapping",
-                              path, tok);
+                ss_diag_error(d, at, "%s %s: \"%s\" is inside a value that is not a mapping",
+                              opt, path, tok);
                 ok = false;
                 break;
             }
             if (!next) {
-                ss_node *v = set_value(src, arg, eq, at, d);
+                ss_node *v = set_value(src, arg, eq, lead, at, d);
                 if (!v) {
                     ok = false;
                     break;
@@ -231,6 +255,20 @@ static bool apply_set(ss_node *root, const char *arg, ss_diag *d)
                 break;
             }
             ss_node *child = ss_node_get(cur, tok);
+            if (!child && named_collection(root, cur)) {
+                const char *names[SS_MAX_COMPONENTS];
+                size_t n = 0;
+                for (size_t i = 0; i < cur->n_pairs && n < SS_MAX_COMPONENTS; i++)
+                    names[n++] = cur->pairs[i].key;
+                const char *hint = ss_cfg_suggest(tok, names, n);
+                size_t used = (size_t)(tok - parts);
+                ss_diag_error(d, at, "%s %s: no \"%s\" in %.*s%s%s%s; a new one is given whole, "
+                              "as in %s '%.*s%s={...}'", opt, path, tok, (int)(used ? used - 1 : 0),
+                              path, hint ? " (did you mean " : "", hint ? hint : "",
+                              hint ? "?)" : "", opt, (int)used, path, tok);
+                ok = false;
+                break;
+            }
             if (!child) {
                 child = ss_node_new(SS_NODE_MAP, at);
                 ss_node_set(cur, tok, at, child);
@@ -240,6 +278,7 @@ static bool apply_set(ss_node *root, const char *arg, ss_diag *d)
         tok = next;
     }
     ss_free(parts);
+    ss_free(path);
     return ok;
 }
 
@@ -720,6 +759,57 @@ static void build_route(ss_cfgctx *ctx, const ss_node *r, const char *path, ss_c
     }
 }
 
+/* requests.NAME.service: {COMPONENT: DIST, ...}, this class's own service
+ * time at components of its route (SPEC 4.1), instead of theirs. */
+static void build_class_service(ss_cfgctx *ctx, const ss_node *v, const char *path, ss_class *cl)
+{
+    if (!v)
+        return;
+    ss_scenario *sc = ctx->sc;
+    char sp[320];
+    ss_cfg_join(sp, sizeof sp, path, "service");
+    if (v->type != SS_NODE_MAP || v->n_pairs == 0) {
+        char got[80];
+        ss_cfg_got(v, got, sizeof got);
+        ss_cfg_at(ctx, v, sp, "expected a mapping of components to service times like "
+                  "{app: exp(30ms)}, got %s", got);
+        return;
+    }
+    cl->service = ss_scenario_own(sc, ss_calloc(v->n_pairs, sizeof *cl->service));
+    for (size_t i = 0; i < v->n_pairs; i++) {
+        const ss_node_pair *p = &v->pairs[i];
+        char cp[400];
+        ss_cfg_join(cp, sizeof cp, sp, p->key);
+        ss_node at = {.mark = p->key_mark};
+        int c = ss_scenario_find_component(sc, p->key);
+        bool in_route = false;
+        for (int k = 0; k < cl->n_route; k++)
+            in_route |= cl->route[k] == c;
+        if (c < 0 && is_broken(sc, p->key))
+            continue;
+        if (c < 0 || !in_route) {
+            const char *names[SS_ROUTE_MAX];
+            for (int k = 0; k < cl->n_route; k++)
+                names[k] = sc->comps[cl->route[k]].name;
+            const char *hint = ss_cfg_suggest(p->key, names, (size_t)cl->n_route);
+            ss_cfg_at(ctx, &at, cp, "%s \"%s\" in this class's route%s%s%s",
+                      c < 0 ? "no component named" : "no component", p->key,
+                      hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
+            continue;
+        }
+        if (!param_named(sc->comps[c].ops->params, "service")) {
+            ss_cfg_at(ctx, &at, cp, "\"%s\" is of kind %s, which has no service time to "
+                      "override", p->key, sc->comps[c].ops->kind);
+            continue;
+        }
+        ss_class_service *s = &cl->service[cl->n_service];
+        if (!ss_cfg_dist(ctx, p->value, cp, &s->dist))
+            continue;
+        s->comp = c;
+        cl->n_service++;
+    }
+}
+
 static void build_classes(ss_cfgctx *ctx, const ss_node *reqs)
 {
     ss_scenario *sc = ctx->sc;
@@ -741,7 +831,7 @@ static void build_classes(ss_cfgctx *ctx, const ss_node *reqs)
          "response size (CDN egress)"},
         {0},
     };
-    static const char *const extra[] = {"route", "keys", NULL};
+    static const char *const extra[] = {"route", "keys", "service", NULL};
     double total = 0;
     int errors_before = ss_diag_errors(ctx->diag);
     for (size_t i = 0; i < reqs->n_pairs; i++) {
@@ -765,6 +855,7 @@ static void build_classes(ss_cfgctx *ctx, const ss_node *reqs)
         ctx->map = p->value;
         ss_cfg_table(ctx, class_params, p->value, path, cl, extra);
         build_route(ctx, ss_node_get(p->value, "route"), path, cl);
+        build_class_service(ctx, ss_node_get(p->value, "service"), path, cl);
         const ss_node *k = ss_node_get(p->value, "keys");
         if (k) {
             char kp[320];
@@ -950,7 +1041,7 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
         {"at", SS_P_DURATION, offsetof(fault_raw, at), SS_PF_REQUIRED, NULL, 0, 0,
          "a duration like 5m"},
         {"target", SS_P_STRING, offsetof(fault_raw, target), SS_PF_REQUIRED, NULL, 0, 0,
-         "NAME, NAME[i], NAME.primary or dc.NAME"},
+         "NAME, NAME[i], NAME.primary, NAME.rK or dc.NAME"},
         {"action", SS_P_ENUM, offsetof(fault_raw, action), SS_PF_REQUIRED, NULL, actions, 0,
          "crash, slow or outage"},
         {"duration", SS_P_DURATION, offsetof(fault_raw, duration), 0, "0s", 0, 0,
@@ -987,6 +1078,7 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
         ft->factor = raw.factor;
         ft->component = -1;
         ft->instance = -1;
+        ft->replica = -1;
         ft->dc = -1;
         const ss_node *tn = ss_node_get(it, "target");
         char tp[80];
@@ -1024,7 +1116,26 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
             }
             const char *rest = t + nl;
             const ss_component *c = &sc->comps[ft->component];
-            if (strcmp(rest, ".primary") == 0) {
+            char *rend = NULL;
+            long rk = strncmp(rest, ".r", 2) == 0 && rest[2] >= '0' && rest[2] <= '9'
+                          ? strtol(rest + 2, &rend, 10)
+                          : -1;
+            if (rk >= 0 && rend && *rend == '\0') {
+                const ss_param *rp = param_named(c->ops->params, "replicas");
+                if (!rp) {
+                    ss_cfg_at(ctx, tn, tp, "\"%s\" is of kind %s: only a database has replicas",
+                              name, c->ops->kind);
+                    continue;
+                }
+                int per_dc = *(const int *)((const char *)c->cfg + rp->offset);
+                long n = (long)per_dc * sc->n_dcs;
+                if (rk < 1 || rk > n) {
+                    ss_cfg_at(ctx, tn, tp, "\"%s\" has %ld replica%s (r1 to r%ld), got %s", name,
+                              n, n == 1 ? "" : "s", n, rest + 1);
+                    continue;
+                }
+                ft->replica = (int)rk;
+            } else if (strcmp(rest, ".primary") == 0) {
                 if (!param_named(c->ops->params, "replicas")) {
                     ss_cfg_at(ctx, tn, tp, "\"%s\" is of kind %s: only a database has a primary",
                               name, c->ops->kind);
@@ -1083,8 +1194,33 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
     }
 }
 
-/* pricing.yaml: instance types with vCPUs and $/hour, per-use prices. */
-static void build_pricing(ss_cfgctx *ctx, const ss_node *root)
+/* Where a `pricing:` file is: next to the file that names it, else in
+ * each folder of the search path (the shipped scenarios/). The paths
+ * tried go into `tried` for the error when none is readable. */
+static bool find_pricing(const ss_cfgctx *ctx, const ss_node *pn, char *path, size_t n,
+                         char *tried, size_t tried_len, char *why, size_t why_len)
+{
+    relative_to(pn->mark.file, pn->str, path, n);
+    snprintf(tried, tried_len, "%s", path);
+    if (ss_file_readable(path, why, why_len) || pn->str[0] == '/')
+        return ss_file_readable(path, why, why_len);
+    for (const char *const *d = ctx->search; d && *d; d++) {
+        char cand[PATH_MAX];
+        snprintf(cand, sizeof cand, "%s/%s", *d, pn->str);
+        size_t used = strlen(tried);
+        snprintf(tried + used, tried_len - used, ", %s", cand);
+        char why2[128];
+        if (ss_file_readable(cand, why2, sizeof why2)) {
+            snprintf(path, n, "%s", cand);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* pricing.yaml: instance types with vCPUs and $/hour, per-use prices.
+ * vcpus[i] receives component i's instance type's vCPUs (0 without one). */
+static void build_pricing(ss_cfgctx *ctx, const ss_node *root, int *vcpus)
 {
     ss_scenario *sc = ctx->sc;
     const ss_node *pn = ss_node_get(root, "pricing");
@@ -1107,14 +1243,17 @@ static void build_pricing(ss_cfgctx *ctx, const ss_node *root)
     }
     if (!ss_cfg_scalar(ctx, pn, "pricing", "a pricing file name like pricing.yaml"))
         return;
-    char path[PATH_MAX];
-    relative_to(pn->mark.file, pn->str, path, sizeof path);
+    char path[PATH_MAX], tried[4 * PATH_MAX], why[128];
+    bool found = find_pricing(ctx, pn, path, sizeof path, tried, sizeof tried, why, sizeof why);
     sc->pricing_file = own_str(sc, path);
     if (!needs)
         return;
-    char why[128];
-    if (!ss_file_readable(path, why, sizeof why)) {
-        ss_cfg_at(ctx, pn, "pricing", "cannot read \"%s\": %s", path, why);
+    if (!found) {
+        if (strchr(tried, ','))
+            ss_cfg_at(ctx, pn, "pricing", "cannot read \"%s\" (tried %s): %s", pn->str, tried,
+                      why);
+        else
+            ss_cfg_at(ctx, pn, "pricing", "cannot read \"%s\": %s", path, why);
         return;
     }
     bool ok;
@@ -1168,6 +1307,7 @@ static void build_pricing(ss_cfgctx *ctx, const ss_node *root)
             snprintf(tpath, sizeof tpath, "instances.%s", c->instance_type);
             ss_cfg_table(ctx, type_params, t, tpath, &ty, NULL);
             c->price_per_hour = ty.per_hour;
+            vcpus[i] = ty.vcpus;
         }
         if (c->ops->usage_unit) {
             const ss_node *u = ss_node_get(ss_node_get(ss_node_get(pr, "per_use"), c->ops->kind),
@@ -1181,6 +1321,35 @@ static void build_pricing(ss_cfgctx *ctx, const ss_node *root)
         }
     }
     ss_node_free(pr);
+}
+
+/* SPEC 4.1: a parameter flagged SS_PF_VCPUS (a component's cores) defaults
+ * to its instance type's vCPUs, 1 without a type, and may not exceed them:
+ * vertical scaling is a change of instance_type, which changes capacity and
+ * price together. */
+static void resolve_vcpus(ss_cfgctx *ctx, const ss_node *root, const int *vcpus)
+{
+    ss_scenario *sc = ctx->sc;
+    const ss_node *comps = ss_node_get(root, "components");
+    for (int i = 0; i < sc->n_comps; i++) {
+        ss_component *c = &sc->comps[i];
+        for (const ss_param *p = c->ops->params; p && p->name; p++) {
+            if (!(p->flags & SS_PF_VCPUS) || p->type != SS_P_INT)
+                continue;
+            int *field = (int *)((char *)c->cfg + p->offset);
+            if (*field < 0) {
+                *field = vcpus[i] > 0 ? vcpus[i] : 1;
+                continue;
+            }
+            if (vcpus[i] > 0 && *field > vcpus[i]) {
+                char cp[300];
+                snprintf(cp, sizeof cp, "components.%s.%s", c->name, p->name);
+                ss_cfg_at(ctx, ss_node_get(ss_node_get(comps, c->name), p->name), cp,
+                          "expected at most the %d vCPUs of %s, got %d (a bigger machine is a "
+                          "bigger instance_type)", vcpus[i], c->instance_type, *field);
+            }
+        }
+    }
 }
 
 static void build(ss_cfgctx *ctx, const ss_node *root, const char *file)
@@ -1249,10 +1418,43 @@ static void build(ss_cfgctx *ctx, const ss_node *root, const char *file)
     build_components(ctx, root);
     build_workload(ctx, root);
     build_faults(ctx, root);
-    build_pricing(ctx, root);
+    int vcpus[SS_MAX_COMPONENTS] = {0};
+    build_pricing(ctx, root, vcpus);
+    resolve_vcpus(ctx, root, vcpus);
+}
+
+double ss_default_max_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0)
+        return 4e9;
+    return (double)pages * (double)size / 4;
+}
+
+/* The shipped scenarios/ folders, from the build (SS_SCENARIO_DIRS is a
+ * colon-separated list: the install location, then the source tree). */
+static const char *const *default_search(char *buf, size_t n, const char **out, size_t max)
+{
+#ifdef SS_SCENARIO_DIRS
+    snprintf(buf, n, "%s", SS_SCENARIO_DIRS);
+#else
+    snprintf(buf, n, "%s", "");
+#endif
+    size_t k = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ":", &save); t && k + 1 < max; t = strtok_r(NULL, ":", &save))
+        out[k++] = t;
+    out[k] = NULL;
+    return out;
 }
 
 ss_scenario *ss_scenario_load(const char *file, const ss_override *sets, int n_sets, ss_diag *d)
+{
+    return ss_scenario_load_with(file, sets, n_sets, NULL, d);
+}
+
+ss_scenario *ss_scenario_load_with(const char *file, const ss_override *sets, int n_sets,
+                                   const ss_load_opts *opts, ss_diag *d)
 {
     int errs = ss_diag_errors(d);
     char (*chain)[PATH_MAX] = ss_malloc(MAX_EXTENDS * sizeof *chain);
@@ -1261,14 +1463,19 @@ ss_scenario *ss_scenario_load(const char *file, const ss_override *sets, int n_s
     if (!root)
         return NULL;
     for (int i = 0; i < n_sets; i++)
-        apply_set(root, sets[i].text, d);
+        apply_set(root, &sets[i], d);
     if (ss_diag_errors(d) != errs) {
         ss_node_free(root);
         return NULL;
     }
     ss_scenario *sc = ss_calloc(1, sizeof *sc);
     sc->file = own_str(sc, file);
+    char dirs[2 * PATH_MAX];
+    const char *defaults[8];
     ss_cfgctx ctx = {.diag = d, .sc = sc};
+    ctx.search = opts && opts->search ? opts->search
+                                      : default_search(dirs, sizeof dirs, defaults, 8);
+    ctx.max_memory = opts && opts->max_memory > 0 ? opts->max_memory : ss_default_max_memory();
     build(&ctx, root, file);
     ss_node_free(root);
     if (ss_diag_errors(d) != errs) {

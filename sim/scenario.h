@@ -32,6 +32,12 @@ typedef struct ss_keys {
     double zipf_s;             /* exponent of zipf(s)                       */
 } ss_keys;
 
+/* A request class's own service time at one component of its route. */
+typedef struct ss_class_service {
+    int comp;                  /* scenario component index                  */
+    ss_dist dist;
+} ss_class_service;
+
 typedef struct ss_class {
     char *name;
     double weight;
@@ -41,6 +47,8 @@ typedef struct ss_class {
     double size_bytes;
     bool own_keys;             /* the class overrides workload.keys         */
     ss_keys keys;
+    ss_class_service *service; /* overrides, n_service of them              */
+    int n_service;
 } ss_class;
 
 typedef struct ss_profile_point {
@@ -91,6 +99,7 @@ typedef struct ss_fault {
     int component;             /* -1 for a datacenter outage                */
     int instance;              /* -1: all                                   */
     bool primary;
+    int replica;               /* NAME.rK: replica node K; -1 otherwise      */
     int dc;                    /* outage target                             */
 } ss_fault;
 
@@ -129,12 +138,31 @@ typedef struct ss_scenario {
 /* An override from the command line: "workload.users=50000". */
 typedef struct ss_override {
     const char *text;          /* the whole PATH=VALUE argument             */
+    const char *option;        /* what gave it, for errors: "--sweep";
+                                  NULL: "--set"                             */
 } ss_override;
+
+/* How to load. Zero-initialised fields take their defaults. */
+typedef struct ss_load_opts {
+    /* Folders searched for a `pricing:` file not found next to the file
+     * that names it, NULL-terminated; NULL: the shipped scenarios/ folder
+     * (where `cmake --install` puts it, then the source tree's). */
+    const char *const *search;
+    /* Bytes a run may hold; what certainly needs more (caches whose
+     * entries cannot fit) is refused at load. 0: a quarter of the
+     * machine's memory. */
+    double max_memory;
+} ss_load_opts;
+
+/* The default of ss_load_opts.max_memory on this machine. */
+double ss_default_max_memory(void);
 
 /* Loads files[0] (following `extends`), applies the overrides in order, and
  * validates. Returns NULL when anything is wrong; d holds every error. */
 ss_scenario *ss_scenario_load(const char *file, const ss_override *sets, int n_sets,
                               ss_diag *d);
+ss_scenario *ss_scenario_load_with(const char *file, const ss_override *sets, int n_sets,
+                                   const ss_load_opts *opts, ss_diag *d);
 void ss_scenario_free(ss_scenario *sc);
 
 /* Storage handed to the scenario (freed with it). */

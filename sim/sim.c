@@ -83,6 +83,16 @@ ss_time ss_sim_dc_down_since(const ss_sim *sim, int dc) { return sim->dc_down_si
 const char *ss_sim_dc_name(const ss_sim *sim, int dc) { return sim->sc->dcs[dc].name; }
 ss_time ss_sim_distance(const ss_sim *sim, int a, int b) { return sim->lat_mean_ns[a][b]; }
 
+int ss_sim_classes(const ss_sim *sim) { return sim->sc->wl.n_classes; }
+
+const ss_dist *const *ss_sim_class_services(const ss_sim *sim, const char *name)
+{
+    for (int i = 0; i < sim->n_comps; i++)
+        if (strcmp(sim->comps[i].name, name) == 0)
+            return sim->comps[i].cls_service;
+    return NULL;
+}
+
 double ss_sim_class_size(const ss_sim *sim, int cls)
 {
     return cls >= 0 && cls < sim->sc->wl.n_classes ? sim->sc->wl.classes[cls].size_bytes : 0;
@@ -254,7 +264,7 @@ static void on_fault(void *obj, ss_sim *sim, void *ptr, uint32_t code)
 {
     const ss_fault *f = &sim->sc->faults[code / 2];
     bool begin = code % 2 == 0;
-    ss_fault_ev ev = {f->action, begin, f->instance, f->primary, f->factor, f->dc};
+    ss_fault_ev ev = {f->action, begin, f->instance, f->primary, f->replica, f->factor, f->dc};
     if (f->action == SS_FAULT_OUTAGE) {
         /* Every copy in the datacenter goes down; a component that spans
          * datacenters is told which one and takes down its part there. */
@@ -343,13 +353,26 @@ static void setup_components(ss_sim *sim)
                 sim->dns = id;
         }
     }
+    /* Classes' own service times, before the models look for them. */
+    const ss_workload *wl = &sc->wl;
+    for (int k = 0; k < wl->n_classes; k++)
+        for (int j = 0; j < wl->classes[k].n_service; j++) {
+            const ss_class_service *cs = &wl->classes[k].service[j];
+            for (int id = 0; id < sim->n_comps; id++) {
+                ss_rcomp *c = &sim->comps[id];
+                if (c->def != &sc->comps[cs->comp])
+                    continue;
+                if (!c->cls_service)
+                    c->cls_service = ss_calloc((size_t)wl->n_classes, sizeof *c->cls_service);
+                c->cls_service[k] = &cs->dist;
+            }
+        }
     for (int id = 0; id < sim->n_comps; id++) {
         ss_rcomp *c = &sim->comps[id];
         c->state = ss_calloc(1, c->ops->state_size ? c->ops->state_size : 1);
         c->ops->init(c->state, sim, &c->ctx);
     }
     /* Routes, resolved per datacenter to the copy that serves it. */
-    const ss_workload *wl = &sc->wl;
     sim->routes = ss_calloc((size_t)wl->n_classes * (size_t)sc->n_dcs * SS_ROUTE_MAX,
                             sizeof *sim->routes);
     for (int k = 0; k < wl->n_classes; k++)
@@ -366,6 +389,7 @@ static void teardown(ss_sim *sim)
         if (c->state && c->ops->destroy)
             c->ops->destroy(c->state);
         ss_free(c->state);
+        ss_free(c->cls_service);
         ss_rng_free(c->ctx.rng);
     }
     ss_free(sim->comps);

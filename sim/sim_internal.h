@@ -29,6 +29,9 @@ typedef struct ss_rcomp {
     ss_comp_ctx ctx;
     char name[80];
     bool has_reply;
+    /* per request class, its own service time here (requests.X.service),
+     * NULL where the class has none; NULL when no class has one */
+    const ss_dist **cls_service;
 } ss_rcomp;
 
 /* A client: a closed-model user or an open-model source of arrivals. */

@@ -35,6 +35,8 @@ void ss_station_init(ss_station *st, ss_sim *sim, const char *name, int instance
     st->cores = cores;
     st->queue_cap = queue_cap;
     st->service = service;
+    st->cls_service = ss_sim_class_services(sim, name);
+    st->n_classes = ss_sim_classes(sim);
     st->rng = rng;
     st->done = done;
     st->owner = owner;
@@ -85,7 +87,10 @@ static inline void start_service(ss_station *st, ss_sim *sim, ss_station_inst *i
         in->wait_sum_ns += (double)w;
         ss_hist_add(&in->wait, w);
     }
-    double s = ss_dist_sample(&st->service->op[req->op], st->rng) * in->slow;
+    const ss_dist *d = &st->service->op[req->op];
+    if (st->cls_service && req->cls < st->n_classes && st->cls_service[req->cls])
+        d = st->cls_service[req->cls];
+    double s = ss_dist_sample(d, st->rng) * in->slow;
     ss_time service = ss_time_from_s(s);
     if (req->cls != SS_CLS_JOB) {
         ss_sim_note(sim, req, SS_NOTE_WAIT, now - req->t_mark);

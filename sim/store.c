@@ -106,7 +106,30 @@ bool ss_store_lookup(ss_store *s, uint64_t key, ss_time now)
     return true;
 }
 
+static void insert_at(ss_store *s, uint64_t key, ss_time inserted);
+
 void ss_store_insert(ss_store *s, uint64_t key, ss_time now)
+{
+    insert_at(s, key, now);
+}
+
+void ss_store_insert_copy(ss_store *s, uint64_t key, ss_time inserted, ss_time now)
+{
+    if (s->ttl > 0 && now - inserted >= s->ttl)
+        return;
+    const uint32_t *slot = ss_u64map_get(&s->index, key);
+    if (slot && s->e[*slot].inserted > inserted)
+        inserted = s->e[*slot].inserted;
+    insert_at(s, key, inserted);
+}
+
+ss_time ss_store_inserted(const ss_store *s, uint64_t key)
+{
+    const uint32_t *slot = ss_u64map_get(&s->index, key);
+    return slot ? s->e[*slot].inserted : -1;
+}
+
+static void insert_at(ss_store *s, uint64_t key, ss_time now)
 {
     if (s->capacity == 0)
         return;

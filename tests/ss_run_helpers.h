@@ -24,7 +24,7 @@ static inline ss_scenario *load_file(const char *file, const char *const *sets)
         snprintf(path, sizeof path, "%s", file);
     else
         snprintf(path, sizeof path, "%s/%s", SS_SOURCE_DIR, file);
-    ss_override ov[32];
+    ss_override ov[32] = {{0}};
     int n = 0;
     for (; sets && sets[n]; n++)
         ov[n].text = sets[n];
@@ -55,7 +55,7 @@ static inline ss_scenario *load_text(const char *yaml, const char *const *sets)
 {
     char path[1024];
     write_temp(yaml, path, sizeof path);
-    ss_override ov[32];
+    ss_override ov[32] = {{0}};
     int n = 0;
     for (; sets && sets[n]; n++)
         ov[n].text = sets[n];
@@ -75,7 +75,7 @@ static inline void first_error(const char *yaml, const char *const *sets, char *
 {
     char path[1024];
     write_temp(yaml, path, sizeof path);
-    ss_override ov[32];
+    ss_override ov[32] = {{0}};
     int k = 0;
     for (; sets && sets[k]; k++)
         ov[k].text = sets[k];

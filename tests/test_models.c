@@ -5,6 +5,9 @@
  */
 #include "ss_run_helpers.h"
 
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+
 #define POOL                                                                   \
     "scalesim: 1\n"                                                            \
     "simulation: {duration: 60s, warmup: 0s, seed: 3}\n"                       \
@@ -350,6 +353,113 @@ static void database_sync_replication_waits_for_a_replica(void **state)
     ss_scenario_free(sc);
 }
 
+/* Across datacenters a sync write waits for the nearest live replica and
+ * for its acknowledgement to come back. The primary is in eu, with a
+ * replica in us (node 1, 40 ms away) and one in eu (node 2, beside it):
+ * a write takes its service (1 ms), the lag (50 ms) and the local apply
+ * (1 ms) = 52 ms. With eu's replica crashed it waits for us's: 1 + 50 +
+ * 40 + 1 + 40 back = 132 ms. (Waiting for the first replica by index and
+ * for free, as before, gave 92 ms in both cases.) */
+static void database_sync_waits_for_the_nearest_live_replica(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 30s, warmup: 1s}\n"
+                       "workload: {rate: 200/s, regions: {eu: 1}, requests: {w: {op: write, route: [db]}}}\n"
+                       "network: {regions: {us: {eu: 40ms}}}\n"
+                       "datacenters: {us: {}, eu: {}}\n"
+                       "components:\n"
+                       "  db: {kind: database, placement: eu, cores: 100, service: exp(1ms), replicas: 1,\n"
+                       "       replication: {mode: sync, lag: 50ms}}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    assert_near(r->fig[SS_FIG_MEAN_MS], 52, 0.3);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+    const char *crash[] = {"faults=[{at: 0s, target: db.r2, action: crash}]", NULL};
+    sc = load_text(yaml, crash);
+    r = run1(sc, 0);
+    assert_near(r->fig[SS_FIG_MEAN_MS], 132, 0.3);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* read_from: any spreads reads over the primary and the local replicas
+ * that are up: a crashed primary gets none, so reads never fail while a
+ * replica lives (before, a third of them went to the dead primary). */
+static void database_read_from_any_avoids_a_crashed_primary(void **state)
+{
+    const char *sets[] = {"components.db.read_from=any",
+                          "faults=[{at: 20s, target: db.primary, action: crash}]", NULL};
+    ss_scenario *sc = load_text(db_yaml, sets);
+    ss_result *r = run1(sc, 0);
+    assert_int_equal(r->classes[0].failed, 0);
+    assert_true(r->classes[0].ok > 50000);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* The bottleneck names the busiest part: with nine users in ten in eu,
+ * eu's replica works nine times as hard as us's, and the report names
+ * "db.replicas@eu" at its own utilisation, not the average of both. */
+static void database_bottleneck_names_the_hot_datacenters_replicas(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 30s, warmup: 2s}\n"
+                       "workload: {rate: 2000/s, regions: {us: 0.1, eu: 0.9},\n"
+                       "           requests: {r: {op: read, route: [db]}}}\n"
+                       "network: {regions: {us: {eu: 40ms}}}\n"
+                       "datacenters: {us: {}, eu: {}}\n"
+                       "components:\n"
+                       "  db: {kind: database, placement: us, cores: 4, service: exp(1ms), replicas: 1,\n"
+                       "       read_from: replicas}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    ss_result *r = run1(sc, 0);
+    assert_string_equal(r->bottleneck, "db.replicas@eu");
+    /* 1800 reads/s x 1 ms over 4 cores */
+    assert_near(r->fig[SS_FIG_BOTTLENECK_UTIL], 0.45, 0.02);
+    ss_result_free(r);
+    ss_scenario_free(sc);
+}
+
+/* A class's own service time at a component (requests.X.service): two
+ * classes at one exp station, 100/s each, 1 ms and 5 ms. It is an M/G/1
+ * queue with a mixed service time: E[S] = 3 ms, E[S^2] = (2 + 50) / 2 ms^2,
+ * rho = 0.6, so every request waits lambda E[S^2] / 2(1 - rho) = 6.5 ms
+ * (Pollaczek-Khinchine) and the classes take 7.5 and 11.5 ms. */
+static void class_service_overrides_the_components(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 2000s, warmup: 5s}\n"
+                       "workload:\n"
+                       "  rate: 200/s\n"
+                       "  requests:\n"
+                       "    light: {weight: 1, route: [app]}\n"
+                       "    heavy: {weight: 1, route: [app], service: {app: exp(5ms)}}\n"
+                       "components:\n"
+                       "  app: {kind: app_server, service: exp(1ms)}\n";
+    ss_scenario *sc = load_text(yaml, NULL);
+    enum { REPS = 8 };
+    double light[REPS], heavy[REPS];
+    for (int i = 0; i < REPS; i++) {
+        ss_result *r = run1(sc, (unsigned)i);
+        double m;
+        assert_true(ss_hist_mean(&r->classes[0].lat, &m));
+        light[i] = m * 1e-6;
+        assert_true(ss_hist_mean(&r->classes[1].lat, &m));
+        heavy[i] = m * 1e-6;
+        ss_result_free(r);
+    }
+    double t = gsl_cdf_tdist_Pinv(0.9995, REPS - 1);
+    double ml = gsl_stats_mean(light, 1, REPS), mh = gsl_stats_mean(heavy, 1, REPS);
+    double hl = t * gsl_stats_sd(light, 1, REPS) / sqrt(REPS);
+    double hh = t * gsl_stats_sd(heavy, 1, REPS) / sqrt(REPS);
+    printf("  light %.3f +- %.3f ms (7.5), heavy %.3f +- %.3f ms (11.5)\n", ml, hl, mh, hh);
+    assert_near(ml, 7.5, hl);
+    assert_near(mh, 11.5, hh);
+    assert_true(hl < 0.3 && hh < 0.4);
+    ss_scenario_free(sc);
+}
+
 /* ---- faults on every kind ------------------------------------------------ */
 
 /* A crashed cache instance fails what reaches it, and comes back empty:
@@ -483,6 +593,10 @@ int main(void)
         cmocka_unit_test(database_failover_fails_writes_only_until_promotion),
         cmocka_unit_test(database_short_crash_needs_no_failover),
         cmocka_unit_test(database_sync_replication_waits_for_a_replica),
+        cmocka_unit_test(database_sync_waits_for_the_nearest_live_replica),
+        cmocka_unit_test(database_read_from_any_avoids_a_crashed_primary),
+        cmocka_unit_test(database_bottleneck_names_the_hot_datacenters_replicas),
+        cmocka_unit_test(class_service_overrides_the_components),
         cmocka_unit_test(cache_crash_fails_then_restarts_cold),
         cmocka_unit_test(broker_crash_fails_publishes_and_keeps_messages),
         cmocka_unit_test(dns_crash_fails_only_resolutions),

@@ -75,6 +75,9 @@ typedef enum ss_fail {
     SS_FAIL_REJECTED, /* a full queue                                        */
     SS_FAIL_DOWN,     /* reached a crashed component or datacenter          */
     SS_FAIL_TIMEOUT,  /* slower than workload.timeout                       */
+    SS_FAIL_ERROR,    /* the component answered with an error (an external
+                         service's error_rate)                               */
+    SS_FAIL_LIMITED,  /* refused by a rate limiter (an HTTP 429)            */
     SS_FAIL_KINDS
 } ss_fail;
 
@@ -98,6 +101,7 @@ typedef struct ss_fault_ev {
     bool begin;             /* false: the fault ends                       */
     int instance;           /* -1: every instance                          */
     bool primary;           /* target NAME.primary                         */
+    int replica;            /* target NAME.rK: node K (1 ..); else -1      */
     double factor;          /* slow                                        */
     int dc;                 /* outage: the datacenter; else -1             */
 } ss_fault_ev;
@@ -126,9 +130,12 @@ typedef struct ss_comp_report {
     /* A component made of parts that do different work (a database's
      * primary and its replicas) names its busiest part here, so the
      * bottleneck can say "db.primary" rather than average the parts. */
-    char peak_part[32];
+    char peak_part[72];
     double peak_util;          /* NAN: use all.util                         */
     double usage_units;     /* per-use quantity (queries, GB, messages)     */
+    /* Dollars per usage unit when the kind prices its own use (an external
+     * API's price_per_million); NAN: pricing.yaml's per_use price. */
+    double usage_price;
 } ss_comp_report;
 
 ss_comp_row *ss_report_rows(ss_comp_report *out, int n);
@@ -201,6 +208,11 @@ void ss_sim_note(ss_sim *sim, const ss_req *req, ss_note what, ss_time ns);
  * passed; req goes on to the first component of its route there. A DNS
  * model receives each resolution as a `request` and answers with this. */
 void ss_sim_resolved(ss_sim *sim, ss_req *req, int dc, ss_time ttl);
+/* DNS: gives every client's cached answer its stationary age at time 0,
+ * as if the resolver had been answering for ever (see sim/client.c); a
+ * resolver calls it from init. Without it every cache starts empty and the
+ * resolutions stay in lock step far beyond any warm-up. */
+void ss_sim_prime_resolver(ss_sim *sim, ss_time ttl, double latency_mean_s);
 
 /* Internal work (a replication apply, a queued message): a request object
  * with cls SS_CLS_JOB that never reaches a client. Free with ss_sim_job_free. */
@@ -224,6 +236,13 @@ ss_time ss_sim_dc_down_since(const ss_sim *sim, int dc);
 int ss_sim_dcs(const ss_sim *sim);
 const char *ss_sim_dc_name(const ss_sim *sim, int dc);
 int ss_sim_dc_region(const ss_sim *sim, int dc);
+/* Per request class, the class's own service time at the component named
+ * `name` (a runtime name, self->name), NULL where a class has none; NULL
+ * when no class has one. Indexed by req->cls (check it is below
+ * ss_sim_classes: internal jobs are not). The shared station uses it;
+ * a kind that draws its `service` itself should too. */
+const ss_dist *const *ss_sim_class_services(const ss_sim *sim, const char *name);
+int ss_sim_classes(const ss_sim *sim);
 /* Mean size in bytes of a request class (its `size`), 0 when unset. */
 double ss_sim_class_size(const ss_sim *sim, int cls);
 

@@ -43,6 +43,10 @@ enum {
     SS_PF_REQUIRED = 1u << 0, /* must be given (no default)                */
     SS_PF_POSITIVE = 1u << 1, /* numbers and durations: > 0                */
     SS_PF_NONNEG = 1u << 2,   /* numbers and durations: >= 0               */
+    /* SS_P_INT with default "-1": the component's cores. Unset, the loader
+     * gives it the instance type's vCPUs (1 without a type); more than the
+     * type has is an error. Resolved after the model's check callback. */
+    SS_PF_VCPUS = 1u << 3,
 };
 
 typedef struct ss_param {

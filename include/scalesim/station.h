@@ -43,7 +43,7 @@ typedef struct ss_station_cfg {
     int64_t queue;          /* -1: unbounded */
 } ss_station_cfg;
 
-#define SS_STATION_PARAMS_DEF(type, field, def_service)                                          {"instances", SS_P_INT, offsetof(type, field.instances), SS_PF_POSITIVE, "1", 0, 0,          "copies of the component"},                                                                {"cores", SS_P_INT, offsetof(type, field.cores), SS_PF_POSITIVE, "1", 0, 0,                  "parallel service slots per instance"},                                                    {"service", SS_P_OPDIST, offsetof(type, field.service),                                      (def_service) ? 0 : SS_PF_REQUIRED, (def_service), 0, 0,                                    "time of work per visit: a distribution, or {read: D, write: D}"},                         {"queue", SS_P_COUNT, offsetof(type, field.queue), 0, "-1", 0, 0,                            "most requests waiting per instance (unset: unbounded)"}
+#define SS_STATION_PARAMS_DEF(type, field, def_service)                                          {"instances", SS_P_INT, offsetof(type, field.instances), SS_PF_POSITIVE, "1", 0, 0,          "copies of the component"},                                                                {"cores", SS_P_INT, offsetof(type, field.cores), SS_PF_POSITIVE | SS_PF_VCPUS, "-1", 0, 0,                  "parallel service slots per instance (default: the instance type's vCPUs, else 1)"},                                                    {"service", SS_P_OPDIST, offsetof(type, field.service),                                      (def_service) ? 0 : SS_PF_REQUIRED, (def_service), 0, 0,                                    "time of work per visit: a distribution, or {read: D, write: D}"},                         {"queue", SS_P_COUNT, offsetof(type, field.queue), 0, "-1", 0, 0,                            "most requests waiting per instance (unset: unbounded)"}
 #define SS_STATION_PARAMS(type, field) SS_STATION_PARAMS_DEF(type, field, NULL)
 
 /* Range checks shared by every station-based kind. */
@@ -75,6 +75,8 @@ struct ss_station {
     int n, cores;
     int64_t queue_cap;      /* waiting places per instance; -1 unbounded */
     const ss_opdist *service;
+    const ss_dist *const *cls_service; /* classes' own, or NULL (see model.h) */
+    int n_classes;
     ss_station_inst *inst;
     int n_down;             /* instances crashed now                      */
     ss_time last_up;        /* latest recovery of any instance, or -1     */

@@ -57,6 +57,13 @@ bool ss_store_lookup(ss_store *s, uint64_t key, ss_time now);
 /* True when the key is present and fresh; changes nothing (no recency). */
 bool ss_store_peek(const ss_store *s, uint64_t key, ss_time now);
 void ss_store_insert(ss_store *s, uint64_t key, ss_time now);
+/* A copy of an entry first inserted elsewhere at `inserted` (a CDN edge
+ * filled from its neighbour): it keeps its age, so it expires when the
+ * original does, and a copy already expired by `now` is not stored. A
+ * present entry keeps the younger of the two times. */
+void ss_store_insert_copy(ss_store *s, uint64_t key, ss_time inserted, ss_time now);
+/* When the entry of key was inserted; -1 when it is absent. */
+ss_time ss_store_inserted(const ss_store *s, uint64_t key);
 bool ss_store_remove(ss_store *s, uint64_t key);
 
 static inline uint32_t ss_store_size(const ss_store *s) { return s->n; }
