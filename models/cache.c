@@ -65,9 +65,21 @@ static void cache_check(void *cfgp, ss_cfgctx *ctx)
 {
     cache_cfg *c = cfgp;
     ss_station_check(&c->st, ctx);
-    if (c->capacity > 100000000)
+    if (c->capacity > 100000000) {
         ss_cfg_error(ctx, "capacity", "expected at most 100M entries per instance, got %lld",
                      (long long)c->capacity);
+        return;
+    }
+    /* The entries can fill: keys spread over the instances by hash, so all
+     * of them together hold at most the key space. */
+    double entries = fmin((double)c->capacity * c->st.instances, (double)ss_cfg_keys(ctx)) *
+                     ss_cfg_copies(ctx);
+    if (!ss_cfg_claim(ctx, entries * SS_STORE_ENTRY_BYTES))
+        ss_cfg_error(ctx, "capacity", "%.3g entries (%lld per instance x %d instances x %d "
+                     "copies, or the keys) need %.1f GB, more than the memory budget of %.1f GB "
+                     "(--max-memory)", entries, (long long)c->capacity, c->st.instances,
+                     ss_cfg_copies(ctx), entries * SS_STORE_ENTRY_BYTES / 1e9,
+                     ss_cfg_memory_budget(ctx) / 1e9);
 }
 
 static int cache_pick(void *state, ss_sim *sim, const ss_req *req, int *region)

@@ -89,9 +89,18 @@ static void cdn_check(void *cfgp, ss_cfgctx *ctx)
             if (strcmp(c->pops.items[i], c->pops.items[j]) == 0)
                 ss_cfg_error(ctx, "pops", "region \"%s\" listed twice", c->pops.items[i]);
     }
-    if (c->capacity > 100000000)
+    if (c->capacity > 100000000) {
         ss_cfg_error(ctx, "capacity", "expected at most 100M entries per edge, got %lld",
                      (long long)c->capacity);
+        return;
+    }
+    int edges = c->pops.n ? c->pops.n : ss_cfg_regions(ctx);
+    double entries = fmin((double)c->capacity, (double)ss_cfg_keys(ctx)) * edges;
+    if (!ss_cfg_claim(ctx, entries * SS_STORE_ENTRY_BYTES))
+        ss_cfg_error(ctx, "capacity", "%.3g entries (%lld per edge x %d edges, or the keys) "
+                     "need %.1f GB, more than the memory budget of %.1f GB (--max-memory)",
+                     entries, (long long)c->capacity, edges, entries * SS_STORE_ENTRY_BYTES / 1e9,
+                     ss_cfg_memory_budget(ctx) / 1e9);
 }
 
 /* The edge serving a region: its own, else the nearest one that is up. */

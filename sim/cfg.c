@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,6 +148,19 @@ static bool load_empirical(ss_cfgctx *ctx, const ss_node *at, const char *path, 
                   why[0] ? why : strerror(errno));
         return false;
     }
+    /* One file used by many components is read once: its samples are
+     * shared (a 10M-sample file is 80 MB; every copy would be another). */
+    char real[PATH_MAX];
+    if (!realpath(full, real))
+        snprintf(real, sizeof real, "%s", full);
+    ss_scenario *sc = ctx->sc;
+    for (int i = 0; i < sc->n_samples_files; i++)
+        if (strcmp(sc->samples_files[i].path, real) == 0) {
+            fclose(f);
+            d->samples = sc->samples_files[i].samples;
+            d->n_samples = sc->samples_files[i].n;
+            return true;
+        }
     const char *src = ss_diag_add_source(ctx->diag, full, NULL);
     size_t cap = 1024, n = 0;
     double *xs = ss_malloc(cap * sizeof *xs);
@@ -192,6 +207,11 @@ static bool load_empirical(ss_cfgctx *ctx, const ss_node *at, const char *path, 
         }
         xs[n++] = v;
     }
+    if (ok && ferror(f)) {
+        ss_cfg_at(ctx, at, path, "cannot read the empirical sample file \"%s\": %s", full,
+                  strerror(errno));
+        ok = false;
+    }
     fclose(f);
     if (ok && n == 0) {
         ss_cfg_at(ctx, at, path, "the empirical sample file \"%s\" holds no samples", full);
@@ -203,6 +223,9 @@ static bool load_empirical(ss_cfgctx *ctx, const ss_node *at, const char *path, 
     }
     d->samples = ss_scenario_own(ctx->sc, xs);
     d->n_samples = n;
+    SS_GROW(sc->samples_files, sc->cap_samples_files, (size_t)sc->n_samples_files + 1);
+    sc->samples_files[sc->n_samples_files++] =
+        (ss_samples_file){ss_scenario_own(sc, ss_strdup(real)), xs, n};
     return true;
 }
 
@@ -386,11 +409,20 @@ bool ss_cfg_value(ss_cfgctx *ctx, const ss_param *p, const ss_node *v, const cha
         if (!ss_cfg_scalar(ctx, v, path, expect_phrase(p->type)))
             return false;
         if (!ss_units_duration(v->str, &x)) {
-            expected(ctx, v, path, expect_phrase(p->type));
+            char got[80], hint[96];
+            ss_cfg_got(v, got, sizeof got);
+            ss_cfg_at(ctx, v, path, "expected %s, got %s%s", expect_phrase(p->type), got,
+                      ss_units_hint(v->str, hint, sizeof hint));
             return false;
         }
         if (x < 0) {
             ss_cfg_at(ctx, v, path, "expected a duration >= 0, got \"%s\"", v->str);
+            return false;
+        }
+        if (x > 0 && ss_time_from_s(x) == 0) {
+            /* 1e-30s is not 0: it would silently mean "none" (a timeout) */
+            ss_cfg_at(ctx, v, path, "expected 0 or a duration of at least 1ns, got \"%s\"",
+                      v->str);
             return false;
         }
         if (!check_range(ctx, p, v, path, x, "a duration"))

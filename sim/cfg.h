@@ -23,6 +23,8 @@ struct ss_cfgctx {
     char path[400];         /* its dotted path                           */
     const char *const *search; /* folders for pricing files, NULL-ended    */
     double max_memory;      /* bytes a run may hold (load-time estimates) */
+    double claimed;         /* what the components claimed of it so far  */
+    int copies;             /* of the component being checked             */
 };
 
 void ss_cfg_at(ss_cfgctx *ctx, const ss_node *n, const char *path, const char *fmt, ...)

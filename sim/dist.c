@@ -349,14 +349,19 @@ bool ss_dist_build(const char *kind, const ss_dist_arg *args, size_t n_args,
         const char *v = args[a].value;
         double x = 0;
         switch (sig->types[s]) {
-        case A_DUR:
+        case A_DUR: {
+            char hint[96];
             if (!ss_units_duration(v, &x))
-                return fail(err, a, "%s %s: expected a duration like 30s or 250ms, got \"%s\"",
-                            kind, sig->names[s], v);
+                return fail(err, a, "%s %s: expected a duration like 30s or 250ms, got \"%s\"%s",
+                            kind, sig->names[s], v, ss_units_hint(v, hint, sizeof hint));
             if (x < 0)
                 return fail(err, a, "%s %s: expected a duration >= 0, got \"%s\"", kind,
                             sig->names[s], v);
+            if (x > 0 && ss_time_from_s(x) == 0)
+                return fail(err, a, "%s %s: expected 0 or a duration of at least 1ns, got "
+                            "\"%s\"", kind, sig->names[s], v);
             break;
+        }
         case A_NUM:
         case A_PROB:
         case A_INT:
@@ -366,9 +371,12 @@ bool ss_dist_build(const char *kind, const ss_dist_arg *args, size_t n_args,
             if (sig->types[s] == A_PROB && !(x >= 0 && x <= 1))
                 return fail(err, a, "%s %s: expected a probability between 0 and 1, got \"%s\"",
                             kind, sig->names[s], v);
-            if (sig->types[s] == A_INT && !(x >= 1 && x <= 1e6 && x == floor(x)))
+            if (sig->types[s] == A_INT && !(x >= 1 && x == floor(x)))
                 return fail(err, a, "%s %s: expected a whole number >= 1, got \"%s\"", kind,
                             sig->names[s], v);
+            if (sig->types[s] == A_INT && x > 1e6)
+                return fail(err, a, "%s %s: expected a whole number up to 1000000, got \"%s\"",
+                            kind, sig->names[s], v);
             break;
         case A_FILE:
             if (!*v)
@@ -440,10 +448,17 @@ bool ss_dist_parse(const char *text, ss_dist *out, char *file_buf, size_t file_l
     if (!paren) {
         double v;
         if (ss_units_duration(buf, &v) && v >= 0) {
+            if (v > 0 && ss_time_from_s(v) == 0) {
+                snprintf(err->msg, sizeof err->msg,
+                         "expected 0 or a duration of at least 1ns, got \"%s\"", text);
+                return false;
+            }
             *out = ss_dist_const(v);
             return true;
         }
-        snprintf(err->msg, sizeof err->msg, "expected %s, got \"%s\"", SS_DIST_EXPECTED, text);
+        char hint[96];
+        snprintf(err->msg, sizeof err->msg, "expected %s, got \"%s\"%s", SS_DIST_EXPECTED, text,
+                 ss_units_hint(text, hint, sizeof hint));
         return false;
     }
     size_t open = (size_t)(paren - buf);

@@ -41,6 +41,7 @@ void ss_scenario_free(ss_scenario *sc)
     for (size_t i = 0; i < sc->n_owned; i++)
         ss_free(sc->owned[i]);
     ss_free(sc->owned);
+    ss_free(sc->samples_files);
     ss_free(sc);
 }
 
@@ -68,6 +69,27 @@ uint64_t ss_cfg_keys(const ss_cfgctx *ctx)
 int ss_cfg_datacenters(const ss_cfgctx *ctx)
 {
     return ctx->sc->n_dcs;
+}
+
+int ss_cfg_regions(const ss_cfgctx *ctx)
+{
+    return ctx->sc->n_regions;
+}
+
+int ss_cfg_copies(const ss_cfgctx *ctx)
+{
+    return ctx->copies > 0 ? ctx->copies : 1;
+}
+
+double ss_cfg_memory_budget(const ss_cfgctx *ctx)
+{
+    return ctx->max_memory;
+}
+
+bool ss_cfg_claim(ss_cfgctx *ctx, double bytes)
+{
+    ctx->claimed += bytes;
+    return ctx->claimed <= ctx->max_memory;
 }
 
 static char *own_str(ss_scenario *sc, const char *s)
@@ -635,6 +657,7 @@ static void build_components(ss_cfgctx *ctx, const ss_node *root)
                 c->placement = -1;
             }
         }
+        ctx->copies = (ops->flags & SS_MODEL_SPANS_DCS) || c->placement >= 0 ? 1 : sc->n_dcs;
         if (ops->check)
             ops->check(c->cfg, ctx);
         ctx->map = NULL;

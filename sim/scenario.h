@@ -103,6 +103,14 @@ typedef struct ss_fault {
     int dc;                    /* outage target                             */
 } ss_fault;
 
+/* An empirical() sample file read once and shared by every distribution
+ * that names it. */
+typedef struct ss_samples_file {
+    char *path;                /* resolved                                  */
+    const double *samples;
+    size_t n;
+} ss_samples_file;
+
 typedef struct ss_datacenter {
     char *name;
     int region;
@@ -130,6 +138,9 @@ typedef struct ss_scenario {
     ss_fault *faults;
     int n_faults;
     char *pricing_file;
+    ss_samples_file *samples_files;
+    int n_samples_files;
+    size_t cap_samples_files;
     /* storage the scenario owns (empirical samples, strings, lists) */
     void **owned;
     size_t n_owned, cap_owned;

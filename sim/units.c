@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,4 +192,21 @@ bool ss_units_count(const char *s, double *out)
     else
         return false;
     return true;
+}
+
+const char *ss_units_hint(const char *s, char *buf, size_t len)
+{
+    double v;
+    if (!ss_units_number(s, &v) || strlen(s) > 40)
+        return "";
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    /* small numbers are mostly milliseconds (a hop, a service time),
+     * large ones seconds (a duration, a TTL) */
+    const char *first = v < 10 ? "ms" : "s", *second = v < 10 ? "s" : "ms";
+    snprintf(buf, len, " (add a unit: %.*s%s? %.*s%s?)", (int)n, s, first, (int)n, s, second);
+    return buf;
 }

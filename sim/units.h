@@ -24,5 +24,9 @@ bool ss_units_duration(const char *s, double *out_s);
 bool ss_units_rate(const char *s, double *out_per_s);
 bool ss_units_size(const char *s, double *out_bytes);
 bool ss_units_count(const char *s, double *out);
+/* For an error about a duration: " (add a unit: 0.5ms?)" when s is a bare
+ * number, which is almost always a forgotten unit, written into buf;
+ * "" otherwise. */
+const char *ss_units_hint(const char *s, char *buf, size_t len);
 
 #endif

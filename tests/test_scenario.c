@@ -83,6 +83,120 @@ static void scenario_reports_every_error_with_place(void **state)
                              "the comma)");
 }
 
+/* --set and --sweep paths: empty parts are errors (not silently a path
+ * "workload" + "" + "rate"); long paths are not truncated; a path through
+ * a component that is not there names the option and the close one. */
+static void scenario_set_paths_are_checked(void **state)
+{
+    char buf[512];
+    const char *yaml = "scalesim: 1\nworkload: {users: 10, requests: {r: {route: [app]}}}\n"
+                       "components: {app: {kind: app_server, service: 1ms}}\n";
+    const char *empty[] = {"workload..rate=3", NULL};
+    first_error(yaml, empty, buf, sizeof buf);
+    assert_string_equal(buf, "<command line>:1:7: error: --set workload..rate: expected a "
+                             "dotted path like workload.users, with a name between every two "
+                             "dots");
+    const char *dot[] = {".=3", NULL};
+    first_error(yaml, dot, buf, sizeof buf);
+    assert_non_null(strstr(buf, "expected a dotted path"));
+    char long_path[1500];
+    memset(long_path, 'a', 1400);
+    snprintf(long_path + 1400, 100, ".b=1");
+    const char *longs[] = {long_path, NULL};
+    first_error(yaml, longs, buf, sizeof buf);
+    assert_non_null(strstr(buf, "unknown key")); /* the whole name, not a truncated one */
+    ss_override ov = {"components.ap.instances=2", "--sweep"};
+    char path[1024];
+    write_temp(yaml, path, sizeof path);
+    ss_diag *d = ss_diag_new();
+    assert_null(ss_scenario_load(path, &ov, 1, d));
+    unlink(path);
+    ss_diag_first(d, buf, sizeof buf);
+    assert_string_equal(buf, "<command line>:1:9: error: --sweep components.ap.instances: no "
+                             "\"ap\" in components (did you mean app?); a new one is given "
+                             "whole, as in --sweep 'components.ap={...}'");
+    ss_diag_free(d);
+}
+
+/* SPEC 4.1: without cores an instance has its type's vCPUs, so a sweep of
+ * instance_type changes capacity; more cores than the type has is an
+ * error. Utilisation at 800/s x 4 ms: 3.2 cores of 4 (c5.xlarge) or of 8
+ * (c5.2xlarge). */
+static void scenario_cores_follow_the_instance_type(void **state)
+{
+    const char *yaml = "scalesim: 1\n"
+                       "simulation: {duration: 20s, warmup: 1s}\n"
+                       "workload: {rate: 800/s, requests: {r: {route: [app]}}}\n"
+                       "components: {app: {kind: app_server, service: exp(4ms), "
+                       "instance_type: c5.xlarge}}\n"
+                       "pricing: pricing.yaml\n";
+    static const struct { const char *type; double util; } cases[] = {
+        {"c5.xlarge", 0.8}, {"c5.2xlarge", 0.4}};
+    for (int i = 0; i < 2; i++) {
+        char set[64];
+        snprintf(set, sizeof set, "components.app.instance_type=%s", cases[i].type);
+        const char *sets[] = {set, NULL};
+        ss_scenario *sc = load_text(yaml, sets);
+        ss_result *r = run1(sc, 0);
+        assert_near(comp(r, "app")->rep.all.util, cases[i].util, 0.02);
+        ss_result_free(r);
+        ss_scenario_free(sc);
+    }
+    char buf[512];
+    const char *eight[] = {"components.app.cores=8", NULL};
+    first_error(yaml, eight, buf, sizeof buf);
+    assert_string_equal(buf, "<command line>:1:28: error: components.app.cores: expected at "
+                             "most the 4 vCPUs of c5.xlarge, got 8 (a bigger machine is a "
+                             "bigger instance_type)");
+}
+
+/* A class's own service times name components of its route that have a
+ * service time. */
+static void scenario_class_service_is_checked(void **state)
+{
+    char buf[512];
+    const char *base = "scalesim: 1\nworkload: {users: 10, requests: {r: {route: [app], "
+                       "service: %s}}}\ncomponents: {app: {kind: app_server, service: 1ms}, "
+                       "db: {kind: database, service: 1ms}, dns: {kind: dns}}\n";
+    char yaml[600];
+    snprintf(yaml, sizeof yaml, base, "{ap: 5ms}");
+    first_error(yaml, NULL, buf, sizeof buf);
+    assert_non_null(strstr(buf, "workload.requests.r.service.ap: no component named \"ap\" in "
+                                "this class's route (did you mean app?)"));
+    snprintf(yaml, sizeof yaml, base, "{db: 5ms}");
+    first_error(yaml, NULL, buf, sizeof buf);
+    assert_non_null(strstr(buf, "service.db: no component \"db\" in this class's route"));
+    snprintf(yaml, sizeof yaml, base, "{app: soon}");
+    first_error(yaml, NULL, buf, sizeof buf);
+    assert_non_null(strstr(buf, "service.app: expected a distribution"));
+    snprintf(yaml, sizeof yaml, base, "{app: 5ms}");
+    first_error(yaml, NULL, buf, sizeof buf);
+    assert_string_equal(buf, "");
+}
+
+/* Durations that round to 0 ns are refused (a 1e-30s timeout would mean
+ * none); caches whose entries cannot fit in the memory budget are refused
+ * at load, at their capacity. */
+static void scenario_refuses_what_cannot_be_done(void **state)
+{
+    char buf[512];
+    first_error("scalesim: 1\nworkload: {users: 10, timeout: 1e-30s, requests: {r: {route: "
+                "[a]}}}\ncomponents: {a: {kind: app_server, service: 1ms}}\n",
+                NULL, buf, sizeof buf);
+    assert_string_equal(buf, "2:32: error: workload.timeout: expected 0 or a duration of at "
+                             "least 1ns, got \"1e-30s\"");
+    first_error("scalesim: 1\nworkload: {users: 10, keys: {count: 1e12}, requests: {r: {route: "
+                "[c, a]}}}\ncomponents:\n  c: {kind: cache, capacity: 100M, instances: 10000}\n"
+                "  a: {kind: app_server, service: 1ms}\n",
+                NULL, buf, sizeof buf);
+    assert_non_null(strstr(buf, "4:30: error: components.c.capacity: 1e+12 entries"));
+    assert_non_null(strstr(buf, "more than the memory budget"));
+    first_error("scalesim: 1\nnetwork: {hop: 0.5}\nworkload: {users: 10, requests: {r: {route: "
+                "[a]}}}\ncomponents: {a: {kind: app_server, service: 1ms}}\n",
+                NULL, buf, sizeof buf);
+    assert_non_null(strstr(buf, "got \"0.5\" (add a unit: 0.5ms? 0.5s?)"));
+}
+
 static void scenario_suggests_close_names_only(void **state)
 {
     const char *cands[] = {"instances", "cores", "service", "queue"};
@@ -99,6 +213,10 @@ int main(void)
         cmocka_unit_test(scenario_set_errors_point_into_the_command_line),
         cmocka_unit_test(scenario_reports_every_error_with_place),
         cmocka_unit_test(scenario_suggests_close_names_only),
+        cmocka_unit_test(scenario_set_paths_are_checked),
+        cmocka_unit_test(scenario_cores_follow_the_instance_type),
+        cmocka_unit_test(scenario_class_service_is_checked),
+        cmocka_unit_test(scenario_refuses_what_cannot_be_done),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

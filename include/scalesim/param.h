@@ -79,5 +79,17 @@ int ss_cfg_region(const ss_cfgctx *ctx, const char *name);
 uint64_t ss_cfg_keys(const ss_cfgctx *ctx);
 /* How many datacenters the scenario has (1 without `datacenters`). */
 int ss_cfg_datacenters(const ss_cfgctx *ctx);
+/* How many copies of the component being checked a run makes: one per
+ * datacenter, or one with `placement` or a kind that spans them. */
+int ss_cfg_copies(const ss_cfgctx *ctx);
+/* How many regions the scenario names. */
+int ss_cfg_regions(const ss_cfgctx *ctx);
+/* Memory a run may hold (--max-memory), and a claim on it: a model whose
+ * state can grow to `bytes` (a cache's entries) claims them; false when
+ * the scenario's claims together pass the budget, and the model reports
+ * an error at the key responsible. Refusing at load beats running out of
+ * memory an hour into a run. */
+double ss_cfg_memory_budget(const ss_cfgctx *ctx);
+bool ss_cfg_claim(ss_cfgctx *ctx, double bytes);
 
 #endif

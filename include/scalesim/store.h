@@ -30,6 +30,10 @@
 
 typedef enum ss_evict { SS_EVICT_LRU, SS_EVICT_FIFO, SS_EVICT_RANDOM } ss_evict;
 
+/* What one entry costs at most: the slot and its index cell at the
+ * lowest load, rounded up; for memory estimates before a run. */
+#define SS_STORE_ENTRY_BYTES 64.0
+
 typedef struct ss_store_entry {
     uint64_t key;
     ss_time inserted;
