@@ -7,6 +7,10 @@
  * node and every mapping key. `extends` and `--set` edit this tree before it
  * is validated, so each value keeps the mark of the file it came from.
  *
+ * A mapping's pairs are read freely but changed only through ss_node_set,
+ * ss_node_take and ss_node_merge: a big mapping keeps a hash index of the
+ * positions of its pairs, which those keep up to date.
+ *
  * Ownership: a tree is owned by whoever loaded it and freed with
  * ss_node_free, which frees every child. Marks' file names are owned by the
  * ss_diag the tree was loaded with, which must outlive the tree.
@@ -45,6 +49,9 @@ struct ss_node {
     size_t n_pairs, cap_pairs;
     ss_node **items;      /* seq                                       */
     size_t n_items, cap_items;
+    size_t *index;        /* map of more than 8 pairs: hash slots holding
+                             pair positions + 1 (node.c's own)         */
+    size_t index_cap;     /* slots, a power of two                     */
 };
 
 /* Loads a YAML file. On failure reports into d and returns NULL. An empty
@@ -64,11 +71,14 @@ void ss_node_free(ss_node *n);
 ss_node *ss_node_new(ss_node_type type, ss_mark mark);
 ss_node *ss_node_copy(const ss_node *n);
 
+/* Lookups cost O(1) expected, whatever the size of the mapping. */
 ss_node *ss_node_get(const ss_node *map, const char *key);
 const ss_node_pair *ss_node_pair_of(const ss_node *map, const char *key);
-/* Sets key to value in map (replacing and freeing an old value). */
+/* Sets key to value in map (replacing and freeing an old value, in place:
+ * the key keeps its position and its mark; a new key goes last). */
 void ss_node_set(ss_node *map, const char *key, ss_mark key_mark, ss_node *value);
-/* Removes key from map; returns its value (caller frees) or NULL. */
+/* Removes key from map; returns its value (caller frees) or NULL. The
+ * other pairs keep their order, which costs O(n_pairs). */
 ss_node *ss_node_take(ss_node *map, const char *key);
 
 /* Deep merge for `extends`: mappings merge key by key, everything else in

@@ -171,9 +171,9 @@ static void node_keeps_libyaml_messages_and_hints(void **state)
     refused("a: 1\n---\nb: 2\n", 0, buf, sizeof buf);
     assert_string_equal(buf, "t.yaml:3:1: error: expected one YAML document, got a second one");
     /* on the first line of a --set value the column is shifted */
-    refused("{a: 1", 7, buf, sizeof buf);
-    assert_string_equal(buf, "t.yaml:1:13: error: invalid YAML: did not find expected ',' or "
-                             "'}' while parsing a flow mapping");
+    refused("{a: [1}", 7, buf, sizeof buf);
+    assert_string_equal(buf, "t.yaml:1:14: error: invalid YAML: did not find expected ',' or "
+                             "']' while parsing a flow sequence");
     /* a text that is not YAML gets that one message, not also the
      * duplicate key read before the syntax error */
     int n_errors;
