@@ -76,7 +76,7 @@ static void cache_check(void *cfgp, ss_cfgctx *ctx)
                      ss_cfg_copies(ctx);
     if (!ss_cfg_claim(ctx, entries * SS_STORE_ENTRY_BYTES))
         ss_cfg_error(ctx, "capacity", "%.3g entries (%lld per instance x %d instances x %d "
-                     "copies, or the keys) need %.1f GB, more than the memory budget of %.1f GB "
+                     "copies, or the keys) need %.0f GB, more than the memory budget of %.1f GB "
                      "(--max-memory)", entries, (long long)c->capacity, c->st.instances,
                      ss_cfg_copies(ctx), entries * SS_STORE_ENTRY_BYTES / 1e9,
                      ss_cfg_memory_budget(ctx) / 1e9);

@@ -154,6 +154,7 @@ static bool load_empirical(ss_cfgctx *ctx, const ss_node *at, const char *path, 
     if (!realpath(full, real))
         snprintf(real, sizeof real, "%s", full);
     ss_scenario *sc = ctx->sc;
+    ss_scenario_add_source(sc, real);
     for (int i = 0; i < sc->n_samples_files; i++)
         if (strcmp(sc->samples_files[i].path, real) == 0) {
             fclose(f);

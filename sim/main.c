@@ -1,27 +1,32 @@
 /*
  * sim/main.c -- the scalesim command line (SPEC.md section 2).
  *
- * Loads every scenario first (all errors of all files reported, nothing run
- * when one is invalid), then runs them in order and prints one report.
- * Data goes to stdout; diagnostics and the progress bar go to stderr.
+ * Loads every scenario at every sweep point first (all errors of all files
+ * reported, nothing run when one is invalid), checks the output files, then
+ * runs the experiment (sim/experiment.c) and writes each row as soon as it
+ * and the rows before it are done. Data goes to stdout; diagnostics and
+ * the progress bar go to stderr. SIGINT and SIGTERM stop the run in
+ * progress; what is finished is written and the exit status is 130.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 
+#include "cli.h"
 #include "diag.h"
+#include "experiment.h"
 #include "output.h"
 #include "registry.h"
 #include "scalesim/mem.h"
 #include "scalesim/scalesim.h"
-#include "agg.h"
 #include "scenario.h"
 #include "sweep.h"
 #include "units.h"
@@ -29,6 +34,9 @@
 #ifndef SS_VERSION
 #define SS_VERSION "dev"
 #endif
+
+/* The table keeps a copy of every row; past this many, CSV is the tool. */
+#define TABLE_MAX_ROWS 100000
 
 static const char usage_text[] =
     "usage: scalesim [OPTIONS] SCENARIO.yaml [SCENARIO.yaml ...]\n"
@@ -61,6 +69,9 @@ static const char usage_text[] =
     "      --kinds             list the component kinds and the keys each accepts\n"
     "      --event-queue KIND  auto (default), heap or calendar: the pending-event\n"
     "                          set; results are identical, speed differs\n"
+    "      --max-memory SIZE   what a run may hold, e.g. 2GB (default: a quarter of\n"
+    "                          the machine's memory); a run whose requests in flight\n"
+    "                          outgrow it stops (exit 3) and says which queue grew\n"
     "  -q, --quiet             no progress bar\n"
     "  -h, --help              this help\n"
     "      --version           the version\n"
@@ -68,8 +79,11 @@ static const char usage_text[] =
     "Durations take units ns us ms s m h; rates N/s N/m N/h; sizes B KB MB GB.\n"
     "Same scenario, seed and options: byte-identical output.\n"
     "\n"
+    "Rows are written as soon as they and the rows before them are done; Ctrl-C\n"
+    "keeps them (the table prints the finished rows).\n"
+    "\n"
     "Exit status: 0 success, 1 a scenario is invalid (nothing is run),\n"
-    "2 wrong usage, 3 a run failed.\n"
+    "2 wrong usage, 3 a run failed, 130 interrupted.\n"
     "\n"
     "Examples:\n"
     "  scalesim scenarios/stage5-cache.yaml\n"
@@ -90,6 +104,15 @@ typedef struct cli {
     bool check, quiet;
 } cli;
 
+/* Set by the signal handler, polled by the engine (ss_run_opts.stop). */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("scalesim: error: ", stderr);
@@ -104,7 +127,7 @@ static bool parse_duration_opt(const char *s, ss_time *out)
     if (!ss_units_duration(s, &v) || v < 0 || v > 1e8)
         return false;
     *out = ss_time_from_s(v);
-    return true;
+    return !(v > 0 && *out == 0);
 }
 
 static void print_kinds(void)
@@ -117,7 +140,7 @@ static void print_kinds(void)
         const ss_model_ops *m = ss_models[i];
         printf("%s: %s\n", m->kind, m->summary);
         for (const ss_param *p = m->params; p && p->name; p++) {
-            printf("  %-14s %-13s %s", p->name,
+            printf("  %-17s %-13s %s", p->name,
                    p->type == SS_P_ENUM ? "choice" : type_names[p->type], p->help ? p->help : "");
             if (p->flags & SS_PF_REQUIRED)
                 printf(" (required)");
@@ -125,7 +148,7 @@ static void print_kinds(void)
                 printf(" (default %s)", p->def);
             putchar('\n');
             for (const ss_param *q = p->type == SS_P_STRUCT ? p->sub : NULL; q && q->name; q++) {
-                printf("    %-12s %-13s %s", q->name,
+                printf("    %-15s %-13s %s", q->name,
                        q->type == SS_P_ENUM ? "choice" : type_names[q->type],
                        q->help ? q->help : "");
                 if (q->flags & SS_PF_REQUIRED)
@@ -135,284 +158,198 @@ static void print_kinds(void)
                 putchar('\n');
             }
         }
-        printf("  %-14s %-13s %s\n", "instance_type", "name", "an instance type of the pricing file");
-        printf("  %-14s %-13s %s\n", "price_per_hour", "dollars", "per instance, instead");
-        printf("  %-14s %-13s %s\n\n", "placement", "name", "one datacenter instead of a copy in each");
+        printf("  %-17s %-13s %s\n", "instance_type", "name", "an instance type of the pricing file");
+        printf("  %-17s %-13s %s\n", "price_per_hour", "dollars", "per instance, instead");
+        printf("  %-17s %-13s %s\n\n", "placement", "name", "one datacenter instead of a copy in each");
     }
 }
 
-/* ---- progress bar ------------------------------------------------------------- */
+/* ---- writing rows as they come ------------------------------------------- */
 
-typedef struct progress {
-    const char *name;
-    int index, total;
-    double sim_end_s;       /* simulated seconds the run lasts */
-    struct timespec start;
-    double last_draw;
-} progress;
+enum { OUT_COMPONENTS, OUT_TIMESERIES, OUT_BREAKDOWN, OUTS };
 
-static double elapsed(const struct timespec *t0)
+typedef struct sink {
+    const cli *c;
+    ss_report rep;
+    ss_table *table;        /* format 0                                  */
+    bool keep_single;       /* the table shows one run in detail         */
+    long rows;
+    ss_outfile outs[OUTS];
+    ss_progress *progress;  /* NULL: no bar                              */
+} sink;
+
+static void on_row(void *ctx, ss_row *row)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+    sink *s = ctx;
+    if (s->progress)
+        ss_progress_clear(s->progress);
+    if (s->c->format == 1)
+        ss_out_csv_row(stdout, &s->rep, row);
+    else if (s->c->format == 2)
+        ss_out_json_row(stdout, &s->rep, row, s->rows);
+    if (s->c->format != 0) /* the table prints its notes under it */
+        ss_out_notes_row(stderr, &s->rep, row);
+    if (s->outs[OUT_COMPONENTS].f)
+        ss_out_components_row(s->outs[OUT_COMPONENTS].f, &s->rep, row);
+    if (s->outs[OUT_TIMESERIES].f)
+        ss_out_timeseries_row(s->outs[OUT_TIMESERIES].f, &s->rep, row);
+    if (s->outs[OUT_BREAKDOWN].f)
+        ss_out_breakdown_row(s->outs[OUT_BREAKDOWN].f, &s->rep, row);
+    /* last: the table may take the results of a single run */
+    if (s->c->format == 0 && s->keep_single)
+        ss_table_add_owned(s->table, row);
+    else if (s->c->format == 0)
+        ss_table_add(s->table, row);
+    /* a row is written when it is done, not when a buffer fills */
+    fflush(stdout);
+    for (int i = 0; i < OUTS; i++)
+        if (s->outs[i].f)
+            fflush(s->outs[i].f);
+    s->rows++;
 }
 
-static void draw_progress(void *ctx, double done, uint64_t events)
+static void sink_progress(void *ctx, long run, long runs, const char *name, double done,
+                          double sim_end_s, uint64_t events)
 {
-    progress *p = ctx;
-    double el = elapsed(&p->start);
-    if (done < 1 && el - p->last_draw < 0.1)
-        return;
-    p->last_draw = el;
-    int width = 24, fill = (int)(done * width + 0.5);
-    char bar[32];
-    for (int i = 0; i < width; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[width] = '\0';
-    double rate = el > 0 ? (double)events / el : 0;
-    double eta = done > 0 ? el * (1 - done) / done : 0;
-    fprintf(stderr, "\r[%d/%d] %-22.22s [%s] %3.0f%% t=%.0fs  %.1fM events/s  %.0fs left ",
-            p->index, p->total, p->name, bar, done * 100, done * p->sim_end_s, rate / 1e6, eta);
-    if (done >= 1)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
+    sink *s = ctx;
+    ss_progress_draw(s->progress, run, runs, name, done, sim_end_s, events);
 }
 
-/* ---- the plan: files x sweep points x replications ------------------------------ */
-
-/* The --set overrides of sweep point `point` (mixed radix over the sweeps,
- * the first sweep varying slowest), after the user's own. */
-static int point_sets(const cli *c, long point, ss_override *ov, char **owned)
+/* A time series kept for a run must fit: refuse an --interval that would
+ * fill the memory before it runs (each row holds a utilisation per
+ * component). */
+static bool series_fits(const cli *c, const ss_exp_info *info, double budget)
 {
-    int n = 0;
-    for (int i = 0; i < c->n_sets; i++)
-        ov[n++] = c->sets[i];
-    long rest = point;
-    int idx[64];
-    for (int s = c->n_sweeps - 1; s >= 0; s--) {
-        idx[s] = (int)(rest % c->sweeps[s].n);
-        rest /= c->sweeps[s].n;
-    }
-    for (int s = 0; s < c->n_sweeps; s++) {
-        const ss_sweep *sw = &c->sweeps[s];
-        size_t len = strlen(sw->path) + strlen(sw->values[idx[s]]) + 2;
-        owned[s] = ss_malloc(len);
-        snprintf(owned[s], len, "%s=%s", sw->path, sw->values[idx[s]]);
-        ov[n].option = "--sweep";
-        ov[n++].text = owned[s];
-    }
-    return n;
-}
-
-static char **point_values(const cli *c, long point)
-{
-    char **v = ss_calloc((size_t)(c->n_sweeps ? c->n_sweeps : 1), sizeof *v);
-    long rest = point;
-    for (int s = c->n_sweeps - 1; s >= 0; s--) {
-        v[s] = c->sweeps[s].values[rest % c->sweeps[s].n];
-        rest /= c->sweeps[s].n;
-    }
-    return v;
-}
-
-static ss_scenario *load_point(const cli *c, const char *file, long point, ss_diag *d)
-{
-    ss_override *ov = ss_calloc((size_t)(c->n_sets + c->n_sweeps + 1), sizeof *ov);
-    char **owned = ss_calloc((size_t)(c->n_sweeps + 1), sizeof *owned);
-    int n = point_sets(c, point, ov, owned);
-    ss_scenario *sc = ss_scenario_load(file, ov, n, d);
-    for (int s = 0; s < c->n_sweeps; s++)
-        ss_free(owned[s]);
-    ss_free(owned);
-    ss_free(ov);
-    return sc;
-}
-
-static int write_file(const char *opt, const char *path, const ss_report *rep,
-                      void (*writer)(FILE *, const ss_report *))
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "scalesim: error: %s: cannot write \"%s\": %s\n", opt, path,
-                strerror(errno));
-        return ss_status_exit(SS_RUNTIME);
-    }
-    writer(f, rep);
-    if (fclose(f) != 0) {
-        fprintf(stderr, "scalesim: error: %s: cannot write \"%s\"\n", opt, path);
-        return ss_status_exit(SS_RUNTIME);
-    }
-    return 0;
-}
-
-/* Whether an output file can be written, asked before a long run rather
- * than found out after it: the file, if it exists, or else its folder. */
-static bool writable(const char *opt, const char *path)
-{
-    if (!path)
+    if (!c->timeseries_file)
         return true;
-    const char *why = NULL;
-    if (access(path, F_OK) == 0) {
-        if (access(path, W_OK) != 0)
-            why = strerror(errno);
-    } else {
-        const char *slash = strrchr(path, '/');
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1,
-                 slash ? path : ".");
-        if (access(dir, W_OK | X_OK) != 0)
-            why = strerror(errno);
-    }
-    if (why)
-        fprintf(stderr, "scalesim: error: %s: cannot write \"%s\": %s\n", opt, path, why);
-    return !why;
+    double interval = ss_time_to_s(c->run.interval > 0 ? c->run.interval : SS_SEC(1));
+    double rows = ceil(info->max_end_s / interval);
+    double bytes = rows * ((double)sizeof(ss_ts_row) + 8.0 * info->max_comps);
+    if (bytes <= budget / 2)
+        return true;
+    char need[32], have[32];
+    fprintf(stderr, "scalesim: error: --interval %g s over %.0f s of simulated time keeps %.0f "
+            "rows per run (%s), more than half the memory budget (%s, --max-memory): "
+            "choose a longer interval\n", interval, info->max_end_s, rows,
+            ss_units_format_size(bytes, need, sizeof need),
+            ss_units_format_size(budget, have, sizeof have));
+    return false;
 }
 
-/* Loads every file at every sweep point before anything runs (SPEC: an
- * invalid scenario runs nothing), then runs them and prints one report. */
-static int run_plan(cli *c, char **files, int n_files)
+/* The folders a `pricing:` file is looked for in besides the scenario's:
+ * beside an installed binary, ../share/scalesim/scenarios. */
+static void exe_scenarios(char *buf, size_t n)
 {
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    buf[0] = '\0';
+    if (len <= 0)
+        return;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+        *slash = '\0';
+        snprintf(buf, n, "%s/../share/scalesim/scenarios", exe);
+    }
+}
+
+static int run_all(cli *c, char **files, int n_files)
+{
+    char share[PATH_MAX + 64];
+    exe_scenarios(share, sizeof share);
+    const char *search[] = {share[0] ? share : NULL, NULL};
+    ss_exp e = {.files = files, .n_files = n_files, .sets = c->sets, .n_sets = c->n_sets,
+                .sweeps = c->sweeps, .n_sweeps = c->n_sweeps, .replications = c->replications,
+                .per_replication = c->per_replication, .run = c->run};
+    e.load.search = search;
+    e.load.max_memory = c->run.max_memory;
     long points = 1;
     for (int s = 0; s < c->n_sweeps; s++) {
         points *= c->sweeps[s].n;
-        if (points > SS_SWEEP_MAX) {
+        if (points > SS_SWEEP_MAX)
             return usage_error("--sweep: more than %s runs in the cross product", "10000");
-        }
     }
-    int rc = 0;
+    if (c->format == 0 && ss_exp_rows(&e) > TABLE_MAX_ROWS)
+        return usage_error("the table would have more than %s rows: use -o csv", "100000");
     ss_diag *diag = ss_diag_new();
-    /* validate: the base files first, so one broken file says so once */
-    for (int i = 0; i < n_files; i++)
-        ss_scenario_free(ss_scenario_load(files[i], c->sets, c->n_sets, diag));
-    for (int i = 0; i < n_files && !ss_diag_errors(diag) && c->n_sweeps; i++)
-        for (long p = 0; p < points && !ss_diag_errors(diag); p++)
-            ss_scenario_free(load_point(c, files[i], p, diag));
-    if (ss_diag_errors(diag)) {
+    ss_exp_info info = {0};
+    bool valid = ss_exp_check(&e, diag, &info);
+    if (!valid)
         ss_diag_print(diag, stderr);
-        ss_diag_free(diag);
-        return ss_status_exit(SS_INVALID);
-    }
-    if (c->check) {
-        ss_diag_free(diag);
-        return 0;
-    }
-    if (!writable("--components", c->components_file) ||
-        !writable("--timeseries", c->timeseries_file) ||
-        !writable("--breakdown", c->breakdown_file)) {
-        ss_diag_free(diag);
-        return ss_status_exit(SS_RUNTIME);
-    }
-    int reps = c->replications;
-    long n_rows = (long)n_files * points * (c->per_replication ? reps : 1);
-    ss_report rep = {0};
-    rep.n_sweep = c->n_sweeps;
-    rep.sweep_names = ss_calloc((size_t)(c->n_sweeps ? c->n_sweeps : 1), sizeof(char *));
-    for (int s = 0; s < c->n_sweeps; s++)
-        rep.sweep_names[s] = c->sweeps[s].path;
-    rep.with_ci = reps > 1 && !c->per_replication;
-    rep.show_replication = reps > 1;
-    rep.rows = ss_calloc((size_t)n_rows, sizeof *rep.rows);
-    bool show = !c->quiet && isatty(STDERR_FILENO);
-    int total = (int)((long)n_files * points * reps), done = 0;
-    ss_scenario **keep = ss_calloc((size_t)n_files * (size_t)points, sizeof *keep);
-    for (int i = 0; i < n_files && rc == 0; i++)
-        for (long p = 0; p < points && rc == 0; p++) {
-            ss_scenario *sc = load_point(c, files[i], p, diag);
-            keep[(long)i * points + p] = sc;
-            ss_result **rs = ss_calloc((size_t)reps, sizeof *rs);
-            for (int r = 0; r < reps && rc == 0; r++) {
-                progress pr = {sc->name, ++done, total, 0, {0, 0}, -1};
-                ss_run_opts o = c->run;
-                o.replication = (unsigned)r;
-                ss_time warm = o.warmup >= 0 ? o.warmup : sc->warmup;
-                ss_time dur = o.duration >= 0 ? o.duration : sc->duration;
-                pr.sim_end_s = ss_time_to_s(warm + dur);
-                clock_gettime(CLOCK_MONOTONIC, &pr.start);
-                if (show) {
-                    o.progress = draw_progress;
-                    o.progress_ctx = &pr;
-                }
-                char why[300] = "";
-                o.error = why;
-                o.error_len = sizeof why;
-                ss_status st = ss_run(sc, &o, &rs[r]);
-                if (st) {
-                    fprintf(stderr, "scalesim: %s: error: %s\n", sc->file,
-                            why[0] ? why : ss_status_str(st));
-                    rc = ss_status_exit(st);
-                }
-            }
-            if (rc)
-                break;
-            char **vals = point_values(c, p);
-            if (c->per_replication) {
-                for (int r = 0; r < reps; r++) {
-                    ss_row *row = &rep.rows[rep.n_rows++];
-                    row->sweep_vals = vals;
-                    row->owns_vals = r == 0;
-                    row->reps = ss_calloc(1, sizeof *row->reps);
-                    row->reps[0] = rs[r];
-                    row->n_reps = 1;
-                    row->res = rs[r];
-                    memcpy(row->fig, rs[r]->fig, sizeof row->fig);
-                    for (int k = 0; k < SS_FIGS; k++)
-                        row->ci95[k] = NAN;
-                    snprintf(row->bottleneck, sizeof row->bottleneck, "%s", rs[r]->bottleneck);
-                }
-                ss_free(rs);
-            } else {
-                ss_row *row = &rep.rows[rep.n_rows++];
-                row->sweep_vals = vals;
-                row->owns_vals = true;
-                row->reps = rs;
-                row->n_reps = reps;
-                row->res = rs[0];
-                ss_agg_figures((const ss_result *const *)rs, reps, row->fig, row->ci95);
-                /* the bottleneck named most often across the replications */
-                int best = 0, best_n = 0;
-                for (int a = 0; a < reps; a++) {
-                    int n = 0;
-                    for (int b = 0; b < reps; b++)
-                        n += strcmp(rs[a]->bottleneck, rs[b]->bottleneck) == 0;
-                    if (n > best_n) {
-                        best_n = n;
-                        best = a;
-                    }
-                }
-                snprintf(row->bottleneck, sizeof row->bottleneck, "%s", rs[best]->bottleneck);
-            }
-        }
-    if (rc == 0) {
-        if (c->format == 0)
-            ss_out_table(stdout, &rep);
-        else if (c->format == 1)
-            ss_out_csv(stdout, &rep);
-        else
-            ss_out_json(stdout, &rep);
-        if (c->format != 0) /* the table prints its notes itself */
-            ss_out_notes(stderr, &rep);
-        if (c->components_file)
-            rc = write_file("--components", c->components_file, &rep, ss_out_components);
-        if (rc == 0 && c->timeseries_file)
-            rc = write_file("--timeseries", c->timeseries_file, &rep, ss_out_timeseries);
-        if (rc == 0 && c->breakdown_file)
-            rc = write_file("--breakdown", c->breakdown_file, &rep, ss_out_breakdown);
-    }
-    for (long i = 0; i < rep.n_rows; i++) {
-        ss_row *row = &rep.rows[i];
-        for (int r = 0; r < row->n_reps; r++)
-            ss_result_free(row->reps[r]);
-        ss_free(row->reps);
-        if (row->owns_vals)
-            ss_free(row->sweep_vals);
-    }
-    ss_free(rep.rows);
-    ss_free(rep.sweep_names);
-    for (long i = 0; i < (long)n_files * points; i++)
-        ss_scenario_free(keep[i]);
-    ss_free(keep);
     ss_diag_free(diag);
+    int rc = 0;
+    double budget = c->run.max_memory > 0 ? c->run.max_memory : ss_default_max_memory();
+    sink s = {.c = c};
+    s.outs[OUT_COMPONENTS] = (ss_outfile){"--components", c->components_file, NULL};
+    s.outs[OUT_TIMESERIES] = (ss_outfile){"--timeseries", c->timeseries_file, NULL};
+    s.outs[OUT_BREAKDOWN] = (ss_outfile){"--breakdown", c->breakdown_file, NULL};
+    if (!valid)
+        rc = ss_status_exit(SS_INVALID);
+    else if (c->check)
+        rc = 0;
+    else if (!series_fits(c, &info, budget))
+        rc = ss_status_exit(SS_USAGE);
+    else if (!ss_outfiles_check(s.outs, OUTS, info.sources, info.n_sources) ||
+             !ss_outfiles_open(s.outs, OUTS))
+        rc = ss_status_exit(SS_RUNTIME);
+    if (rc || c->check) {
+        ss_outfiles_close(s.outs, OUTS);
+        ss_exp_info_free(&info);
+        return rc;
+    }
+
+    s.rep.n_sweep = c->n_sweeps;
+    s.rep.sweep_names = ss_calloc((size_t)(c->n_sweeps ? c->n_sweeps : 1), sizeof(char *));
+    for (int k = 0; k < c->n_sweeps; k++)
+        s.rep.sweep_names[k] = c->sweeps[k].path;
+    s.rep.with_ci = c->replications > 1 && !c->per_replication;
+    s.rep.show_replication = c->replications > 1;
+    s.rep.comp_names = (const char *const *)info.names;
+    s.rep.n_comp_names = info.n_names;
+    s.keep_single = ss_exp_rows(&e) == 1;
+    if (c->format == 0)
+        s.table = ss_table_new(&s.rep);
+    else if (c->format == 1)
+        ss_out_csv_head(stdout, &s.rep);
+    if (s.outs[OUT_COMPONENTS].f)
+        ss_out_components_head(s.outs[OUT_COMPONENTS].f, &s.rep);
+    if (s.outs[OUT_TIMESERIES].f)
+        ss_out_timeseries_head(s.outs[OUT_TIMESERIES].f, &s.rep);
+    if (s.outs[OUT_BREAKDOWN].f)
+        ss_out_breakdown_head(s.outs[OUT_BREAKDOWN].f, &s.rep);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    e.run.stop = &stop_requested;
+    ss_progress bar;
+    ss_progress_start(&bar);
+    bool show = !c->quiet && isatty(STDERR_FILENO);
+    s.progress = show ? &bar : NULL;
+    ss_exp_hooks hooks = {on_row, show ? sink_progress : NULL, &s};
+    char why[600] = "";
+    long done = 0;
+    ss_status st = ss_exp_run(&e, &hooks, why, sizeof why, &done);
+    ss_progress_clear(&bar);
+    if (c->format == 0 && s.rows > 0)
+        ss_table_print(s.table, stdout);
+    else if (c->format == 2)
+        ss_out_json_end(stdout, s.rows);
+    if (st == SS_INTERRUPTED) {
+        fprintf(stderr, "scalesim: interrupted after %ld of %ld runs\n", done, ss_exp_runs(&e));
+        rc = ss_status_exit(SS_INTERRUPTED);
+    } else if (st) {
+        fprintf(stderr, "scalesim: %s\n", why);
+        rc = ss_status_exit(st);
+    }
+    if (!ss_outfiles_close(s.outs, OUTS) && rc == 0)
+        rc = ss_status_exit(SS_RUNTIME);
+    ss_table_free(s.table);
+    ss_free(s.rep.sweep_names);
+    ss_exp_info_free(&info);
     return rc;
 }
 
@@ -423,7 +360,8 @@ int main(int argc, char **argv)
     c.replications = 1;
     ss_run_opts_init(&c.run);
     enum { O_SET = 256, O_SEED, O_DURATION, O_WARMUP, O_COMPONENTS, O_CHECK, O_VERSION,
-           O_KINDS, O_EVQ, O_SWEEP, O_REPS, O_PER_REP, O_TIMESERIES, O_INTERVAL, O_BREAKDOWN };
+           O_KINDS, O_EVQ, O_SWEEP, O_REPS, O_PER_REP, O_TIMESERIES, O_INTERVAL, O_BREAKDOWN,
+           O_MAX_MEMORY };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, O_SET},
@@ -440,6 +378,7 @@ int main(int argc, char **argv)
         {"check", no_argument, 0, O_CHECK},
         {"kinds", no_argument, 0, O_KINDS},
         {"event-queue", required_argument, 0, O_EVQ},
+        {"max-memory", required_argument, 0, O_MAX_MEMORY},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -477,6 +416,13 @@ int main(int argc, char **argv)
                 rc = usage_error("%s", c.n_sweeps == 64 ? "--sweep: at most 64 of them" : err);
                 goto done;
             }
+            for (int s = 0; s < c.n_sweeps; s++)
+                if (strcmp(c.sweeps[s].path, c.sweeps[c.n_sweeps].path) == 0) {
+                    c.n_sweeps++; /* released with the others */
+                    rc = usage_error("--sweep %s: swept twice (give one list of its values)",
+                                     c.sweeps[s].path);
+                    goto done;
+                }
             c.n_sweeps++;
             break;
         case O_SEED: {
@@ -549,6 +495,16 @@ int main(int argc, char **argv)
                 goto done;
             }
             break;
+        case O_MAX_MEMORY: {
+            double v;
+            if (!ss_units_size(optarg, &v) || v < 1e6) {
+                rc = usage_error("--max-memory: expected a size of 1MB or more like 4GB, got "
+                                 "\"%s\"", optarg);
+                goto done;
+            }
+            c.run.max_memory = v;
+            break;
+        }
         case O_CHECK:
             c.check = true;
             break;
@@ -582,7 +538,7 @@ int main(int argc, char **argv)
     }
     if (c.format == 2)
         c.run.breakdown = true; /* JSON carries the breakdown */
-    rc = run_plan(&c, argv + optind, argc - optind);
+    rc = run_all(&c, argv + optind, argc - optind);
 done:
     for (int s = 0; s < c.n_sweeps; s++)
         ss_sweep_release(&c.sweeps[s]);

@@ -76,6 +76,16 @@ static double quantile_ms(const ss_hist *h, double q)
     return ss_hist_quantile(h, q, &v) ? v * 1e-6 : NAN;
 }
 
+uint64_t ss_result_quantile_need(double q)
+{
+    return (uint64_t)ceil(10 / (1 - q) - 1e-9);
+}
+
+double ss_result_quantile_ms(const ss_hist *h, double q)
+{
+    return h->n >= ss_result_quantile_need(q) ? quantile_ms(h, q) : NAN;
+}
+
 void ss_report_build(ss_sim *sim, ss_result *res)
 {
     const ss_scenario *sc = sim->sc;
@@ -130,7 +140,7 @@ void ss_report_build(ss_sim *sim, ss_result *res)
     static const struct { ss_fig fig; double q; const char *name; } pct[] = {
         {SS_FIG_P50_MS, 0.50, "p50"}, {SS_FIG_P95_MS, 0.95, "p95"}, {SS_FIG_P99_MS, 0.99, "p99"}};
     for (int i = 0; i < 3; i++) {
-        uint64_t need = (uint64_t)ceil(10 / (1 - pct[i].q) - 1e-9);
+        uint64_t need = ss_result_quantile_need(pct[i].q);
         if (res->lat.n >= need) {
             fig[pct[i].fig] = quantile_ms(&res->lat, pct[i].q);
         } else {

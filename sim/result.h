@@ -39,6 +39,11 @@ typedef enum ss_fig {
 void ss_result_warn(ss_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 const char *ss_fig_name(ss_fig f);
+/* A latency percentile in ms, or NAN when it rests on too few answers:
+ * it needs ten beyond it (P50: 20 answers, P95: 200, P99: 1000). The one
+ * rule for the summary, the classes and the regions. */
+double ss_result_quantile_ms(const ss_hist *h, double q);
+uint64_t ss_result_quantile_need(double q);
 int ss_fig_decimals(ss_fig f);
 
 typedef struct ss_class_result {

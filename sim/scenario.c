@@ -42,7 +42,20 @@ void ss_scenario_free(ss_scenario *sc)
         ss_free(sc->owned[i]);
     ss_free(sc->owned);
     ss_free(sc->samples_files);
+    ss_free(sc->sources);
     ss_free(sc);
+}
+
+void ss_scenario_add_source(ss_scenario *sc, const char *path)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        snprintf(real, sizeof real, "%s", path);
+    for (int i = 0; i < sc->n_sources; i++)
+        if (strcmp(sc->sources[i], real) == 0)
+            return;
+    SS_GROW(sc->sources, sc->cap_sources, (size_t)sc->n_sources + 1);
+    sc->sources[sc->n_sources++] = ss_scenario_own(sc, ss_strdup(real));
 }
 
 int ss_scenario_find_component(const ss_scenario *sc, const char *name)
@@ -126,7 +139,7 @@ static void relative_to(const char *file, const char *name, char *out, size_t n)
 /* ---- pass 1: load with extends ------------------------------------------- */
 
 static ss_node *load_chain(const char *path, ss_diag *d, char chain[][PATH_MAX], int depth,
-                           const ss_node *from)
+                           const ss_node *from, int *n_chain)
 {
     char real[PATH_MAX], why[128];
     if (from && !ss_file_readable(path, why, sizeof why)) {
@@ -145,6 +158,7 @@ static ss_node *load_chain(const char *path, ss_diag *d, char chain[][PATH_MAX],
         return NULL;
     }
     snprintf(chain[depth], PATH_MAX, "%s", real);
+    *n_chain = depth + 1;
     bool ok;
     ss_node *root = ss_node_load_file(path, d, &ok);
     if (!ok)
@@ -171,7 +185,7 @@ static ss_node *load_chain(const char *path, ss_diag *d, char chain[][PATH_MAX],
     }
     char base_path[PATH_MAX];
     relative_to(ext->mark.file, ext->str, base_path, sizeof base_path);
-    ss_node *base = load_chain(base_path, d, chain, depth + 1, ext);
+    ss_node *base = load_chain(base_path, d, chain, depth + 1, ext, n_chain);
     ss_node_free(ext);
     if (!base) {
         ss_node_free(root);
@@ -1280,6 +1294,7 @@ static void build_pricing(ss_cfgctx *ctx, const ss_node *root, int *vcpus)
         return;
     }
     bool ok;
+    ss_scenario_add_source(sc, path);
     ss_node *pr = ss_node_load_file(path, ctx->diag, &ok);
     if (!ok)
         return;
@@ -1454,9 +1469,11 @@ double ss_default_max_memory(void)
     return (double)pages * (double)size / 4;
 }
 
-/* The shipped scenarios/ folders, from the build (SS_SCENARIO_DIRS is a
- * colon-separated list: the install location, then the source tree). */
-static const char *const *default_search(char *buf, size_t n, const char **out, size_t max)
+/* The caller's folders, then the shipped scenarios/ folders from the build
+ * (SS_SCENARIO_DIRS is a colon-separated list: the install location, then
+ * the source tree). */
+static const char *const *search_path(const char *const *given, char *buf, size_t n,
+                                      const char **out, size_t max)
 {
 #ifdef SS_SCENARIO_DIRS
     snprintf(buf, n, "%s", SS_SCENARIO_DIRS);
@@ -1464,6 +1481,8 @@ static const char *const *default_search(char *buf, size_t n, const char **out, 
     snprintf(buf, n, "%s", "");
 #endif
     size_t k = 0;
+    for (; given && given[k] && k + 1 < max / 2; k++)
+        out[k] = given[k];
     char *save = NULL;
     for (char *t = strtok_r(buf, ":", &save); t && k + 1 < max; t = strtok_r(NULL, ":", &save))
         out[k++] = t;
@@ -1481,23 +1500,28 @@ ss_scenario *ss_scenario_load_with(const char *file, const ss_override *sets, in
 {
     int errs = ss_diag_errors(d);
     char (*chain)[PATH_MAX] = ss_malloc(MAX_EXTENDS * sizeof *chain);
-    ss_node *root = load_chain(file, d, chain, 0, NULL);
-    ss_free(chain);
-    if (!root)
+    int n_chain = 0;
+    ss_node *root = load_chain(file, d, chain, 0, NULL, &n_chain);
+    if (!root) {
+        ss_free(chain);
         return NULL;
+    }
     for (int i = 0; i < n_sets; i++)
         apply_set(root, &sets[i], d);
     if (ss_diag_errors(d) != errs) {
+        ss_free(chain);
         ss_node_free(root);
         return NULL;
     }
     ss_scenario *sc = ss_calloc(1, sizeof *sc);
     sc->file = own_str(sc, file);
+    for (int i = 0; i < n_chain; i++)
+        ss_scenario_add_source(sc, chain[i]);
+    ss_free(chain);
     char dirs[2 * PATH_MAX];
-    const char *defaults[8];
+    const char *search[16];
     ss_cfgctx ctx = {.diag = d, .sc = sc};
-    ctx.search = opts && opts->search ? opts->search
-                                      : default_search(dirs, sizeof dirs, defaults, 8);
+    ctx.search = search_path(opts ? opts->search : NULL, dirs, sizeof dirs, search, 16);
     ctx.max_memory = opts && opts->max_memory > 0 ? opts->max_memory : ss_default_max_memory();
     build(&ctx, root, file);
     ss_node_free(root);

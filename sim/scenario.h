@@ -138,6 +138,9 @@ typedef struct ss_scenario {
     ss_fault *faults;
     int n_faults;
     char *pricing_file;
+    char **sources;            /* every file read (resolved paths)          */
+    int n_sources;
+    size_t cap_sources;
     ss_samples_file *samples_files;
     int n_samples_files;
     size_t cap_samples_files;
@@ -156,8 +159,9 @@ typedef struct ss_override {
 /* How to load. Zero-initialised fields take their defaults. */
 typedef struct ss_load_opts {
     /* Folders searched for a `pricing:` file not found next to the file
-     * that names it, NULL-terminated; NULL: the shipped scenarios/ folder
-     * (where `cmake --install` puts it, then the source tree's). */
+     * that names it, NULL-terminated (may be NULL); after them, the shipped
+     * scenarios/ folder (where `cmake --install` puts it, then the source
+     * tree's). */
     const char *const *search;
     /* Bytes a run may hold; what certainly needs more (caches whose
      * entries cannot fit) is refused at load. 0: a quarter of the
@@ -180,5 +184,12 @@ void ss_scenario_free(ss_scenario *sc);
 void *ss_scenario_own(ss_scenario *sc, void *p);
 
 int ss_scenario_find_component(const ss_scenario *sc, const char *name);
+/* Records a file the scenario was read from (an output must not be one). */
+void ss_scenario_add_source(ss_scenario *sc, const char *path);
+
+/* The names components have in a run ("app", or "app@eu-west" for each
+ * datacenter's copy), in the order of the run's results; at most max of
+ * them. Their count. (The engine names them: sim/sim.c.) */
+int ss_scenario_runtime_names(const ss_scenario *sc, char (*names)[80], int max);
 
 #endif

@@ -29,6 +29,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "observe.h"
+#include "units.h"
 #include "registry.h"
 #include "scalesim/mem.h"
 #include "scalesim/rng.h"
@@ -82,6 +83,12 @@ bool ss_sim_dc_up(const ss_sim *sim, int dc) { return sim->dc_up[dc]; }
 ss_time ss_sim_dc_down_since(const ss_sim *sim, int dc) { return sim->dc_down_since[dc]; }
 const char *ss_sim_dc_name(const ss_sim *sim, int dc) { return sim->sc->dcs[dc].name; }
 ss_time ss_sim_distance(const ss_sim *sim, int a, int b) { return sim->lat_mean_ns[a][b]; }
+
+void ss_sim_register_station(ss_sim *sim, ss_station *st)
+{
+    SS_GROW(sim->stations, sim->cap_stations, sim->n_stations + 1);
+    sim->stations[sim->n_stations++] = st;
+}
 
 int ss_sim_classes(const ss_sim *sim) { return sim->sc->wl.n_classes; }
 
@@ -289,6 +296,59 @@ static void on_fault(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     }
 }
 
+/* ---- the memory budget --------------------------------------------------- */
+
+static double waiting_at(const ss_station *st)
+{
+    double q = 0;
+    for (int i = 0; i < st->n; i++)
+        q += st->inst[i].qlen;
+    return q;
+}
+
+/* Called every 2^16 events: true while the requests in flight and their
+ * events fit the budget. Past it, an unstable system is a finding, not a
+ * crash: say which queue grew, when, and how fast (from the queue lengths
+ * at the previous check). */
+static bool memory_ok(ss_sim *sim, double budget)
+{
+    size_t n = sim->n_stations;
+    if (!sim->station_qlen && n)
+        sim->station_qlen = ss_calloc(n, sizeof *sim->station_qlen);
+    double used = (double)sim->req_bytes + (double)ss_evq_bytes(sim->evq);
+    if (used <= budget) {
+        for (size_t i = 0; i < n; i++)
+            sim->station_qlen[i] = waiting_at(sim->stations[i]);
+        sim->mem_check_t = sim->now;
+        return true;
+    }
+    const ss_station *worst = NULL;
+    double worst_q = 0, worst_prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        double q = waiting_at(sim->stations[i]);
+        if (q > worst_q) {
+            worst = sim->stations[i];
+            worst_q = q;
+            worst_prev = sim->station_qlen[i];
+        }
+    }
+    if (sim->opts.error && sim->opts.error_len) {
+        char size[32];
+        int k = snprintf(sim->opts.error, sim->opts.error_len,
+                         "the requests in flight outgrew the memory budget (%s, "
+                         "--max-memory) at t = %.1f s: %lld requests in flight",
+                         ss_units_format_size(budget, size, sizeof size),
+                         ss_time_to_s(sim->now), (long long)sim->n_inflight);
+        double dt = ss_time_to_s(sim->now - sim->mem_check_t);
+        if (worst && k > 0 && (size_t)k < sim->opts.error_len)
+            snprintf(sim->opts.error + k, sim->opts.error_len - (size_t)k,
+                     "; the queue of %s holds %.0f and grew by %.0f a second (the system "
+                     "cannot keep up with its load there)", worst->name, worst_q,
+                     dt > 0 ? (worst_q - worst_prev) / dt : 0);
+    }
+    return false;
+}
+
 /* ---- setting up and tearing down ----------------------------------------- */
 
 void ss_run_opts_init(ss_run_opts *o)
@@ -313,6 +373,31 @@ static void setup_network(ss_sim *sim)
     sim->client_ns = ss_time_from_s(net->client.p[0]);
 }
 
+/* Whether component def runs as one copy (its kind spans datacenters, it
+ * has a placement, or there is one datacenter), and the copy's name. */
+static bool single_copy(const ss_scenario *sc, const ss_component *def)
+{
+    return (def->ops->flags & SS_MODEL_SPANS_DCS) || def->placement >= 0 || sc->n_dcs == 1;
+}
+
+static void copy_name(const ss_scenario *sc, const ss_component *def, int d, char *buf,
+                      size_t n)
+{
+    if (single_copy(sc, def))
+        snprintf(buf, n, "%s", def->name);
+    else
+        snprintf(buf, n, "%s@%s", def->name, sc->dcs[d].name);
+}
+
+int ss_scenario_runtime_names(const ss_scenario *sc, char (*names)[80], int max)
+{
+    int n = 0;
+    for (int i = 0; i < sc->n_comps; i++)
+        for (int d = 0; d < (single_copy(sc, &sc->comps[i]) ? 1 : sc->n_dcs) && n < max; d++)
+            copy_name(sc, &sc->comps[i], d, names[n++], sizeof names[0]);
+    return n;
+}
+
 static void setup_components(ss_sim *sim)
 {
     const ss_scenario *sc = sim->sc;
@@ -321,8 +406,7 @@ static void setup_components(ss_sim *sim)
     sim->dns = -1;
     for (int i = 0; i < sc->n_comps; i++) {
         const ss_component *def = &sc->comps[i];
-        bool single = (def->ops->flags & SS_MODEL_SPANS_DCS) || def->placement >= 0 ||
-                      sc->n_dcs == 1;
+        bool single = single_copy(sc, def);
         for (int d = 0; d < sc->n_dcs; d++) {
             if (single && d > 0) {
                 sim->rc_of[i][d] = sim->rc_of[i][0];
@@ -336,10 +420,7 @@ static void setup_components(ss_sim *sim)
             int dc = single ? (def->placement >= 0 ? def->placement : 0) : d;
             if (single && sc->n_dcs > 1 && def->placement < 0)
                 dc = 0;
-            if (single || sc->n_dcs == 1)
-                snprintf(c->name, sizeof c->name, "%s", def->name);
-            else
-                snprintf(c->name, sizeof c->name, "%s@%s", def->name, sc->dcs[d].name);
+            copy_name(sc, def, d, c->name, sizeof c->name);
             c->ctx.name = c->name;
             c->ctx.base_name = def->name;
             c->ctx.id = id;
@@ -399,6 +480,8 @@ static void teardown(ss_sim *sim)
     ss_rng_free(sim->rng_net);
     ss_evq_free(sim->evq);
     ss_free(sim->handlers);
+    ss_free(sim->stations);
+    ss_free(sim->station_qlen);
     ss_free(sim);
 }
 
@@ -457,6 +540,7 @@ ss_status ss_run(const ss_scenario *sc, const ss_run_opts *opts, ss_result **out
     uint64_t events = 0, same_time = 0;
     ss_time t_end = sim->t_end;
     ss_status status = SS_OK;
+    double budget = sim->opts.max_memory > 0 ? sim->opts.max_memory : ss_default_max_memory();
     while (ss_evq_pop(q, &ev)) {
         if (ev.t >= t_end)
             break;
@@ -479,8 +563,19 @@ ss_status ss_run(const ss_scenario *sc, const ss_run_opts *opts, ss_result **out
         sim->now = ev.t;
         h = &sim->handlers[ev.handler];
         h->fn(h->obj, sim, ev.ptr, ev.code);
-        if ((++events & 0xffff) == 0 && sim->opts.progress)
-            sim->opts.progress(sim->opts.progress_ctx, (double)sim->now / (double)t_end, events);
+        if ((++events & 0xffff) == 0) {
+            if (sim->opts.progress)
+                sim->opts.progress(sim->opts.progress_ctx, (double)sim->now / (double)t_end,
+                                   events);
+            if (sim->opts.stop && *sim->opts.stop) {
+                status = SS_INTERRUPTED;
+                break;
+            }
+            if (!memory_ok(sim, budget)) {
+                status = SS_RUNTIME;
+                break;
+            }
+        }
     }
     sim->now = t_end;
     sim->events = events;

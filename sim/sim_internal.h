@@ -60,6 +60,12 @@ struct ss_sim {
 
     ss_handler *handlers;
     size_t n_handlers, cap_handlers;
+    /* every station of every model, to name the queue that grew when the
+     * requests in flight outgrow the memory budget */
+    ss_station **stations;
+    double *station_qlen;             /* waiting at the last memory check   */
+    size_t n_stations, cap_stations;
+    ss_time mem_check_t;              /* when that check was                */
     int h_deliver, h_return, h_client, h_think, h_pool, h_arrival, h_timeout, h_fault, h_dns;
 
     ss_rcomp *comps;

@@ -49,6 +49,7 @@ void ss_station_init(ss_station *st, ss_sim *sim, const char *name, int instance
         ss_hist_init(&st->inst[i].wait);
     }
     st->handler = ss_sim_handler(sim, station_complete, st);
+    ss_sim_register_station(sim, st);
 }
 
 void ss_station_release(ss_station *st)

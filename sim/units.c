@@ -210,3 +210,15 @@ const char *ss_units_hint(const char *s, char *buf, size_t len)
     snprintf(buf, len, " (add a unit: %.*s%s? %.*s%s?)", (int)n, s, first, (int)n, s, second);
     return buf;
 }
+
+char *ss_units_format_size(double b, char *buf, size_t len)
+{
+    static const char *const unit[] = {"B", "KB", "MB", "GB", "TB", "PB"};
+    int u = 0;
+    while (b >= 1000 && u < 5) {
+        b /= 1000;
+        u++;
+    }
+    snprintf(buf, len, b < 10 && u > 0 ? "%.1f %s" : "%.0f %s", b, unit[u]);
+    return buf;
+}

@@ -28,5 +28,7 @@ bool ss_units_count(const char *s, double *out);
  * number, which is almost always a forgotten unit, written into buf;
  * "" otherwise. */
 const char *ss_units_hint(const char *s, char *buf, size_t len);
+/* A size for people: "640 KB", "64 MB", "1.5 GB" (powers of 1000). */
+char *ss_units_format_size(double bytes, char *buf, size_t len);
 
 #endif

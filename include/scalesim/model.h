@@ -243,6 +243,9 @@ int ss_sim_dc_region(const ss_sim *sim, int dc);
  * a kind that draws its `service` itself should too. */
 const ss_dist *const *ss_sim_class_services(const ss_sim *sim, const char *name);
 int ss_sim_classes(const ss_sim *sim);
+/* The shared station tells the engine of itself (ss_station_init does):
+ * the engine looks at queue lengths when memory runs short. */
+void ss_sim_register_station(ss_sim *sim, ss_station *st);
 /* Mean size in bytes of a request class (its `size`), 0 when unset. */
 double ss_sim_class_size(const ss_sim *sim, int cls);
 

@@ -10,6 +10,7 @@
 #ifndef SCALESIM_SCALESIM_H
 #define SCALESIM_SCALESIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,6 +29,13 @@ typedef struct ss_run_opts {
     bool timeseries;            /* keep a row per interval                 */
     bool breakdown;             /* record where each class's time goes     */
     int event_queue;            /* 0: auto, 1: heap, 2: calendar queue     */
+    /* Bytes the run may hold: requests in flight and their events; past
+     * it the run stops with SS_RUNTIME and says which queue grew.
+     * 0: a quarter of the machine's memory. */
+    double max_memory;
+    /* Polled now and then: when it becomes non-zero (a signal handler sets
+     * it) the run stops with SS_INTERRUPTED. May be NULL. */
+    const volatile sig_atomic_t *stop;
     /* When a run fails, why (may be NULL). */
     char *error;
     size_t error_len;

@@ -16,7 +16,8 @@
     XX(USAGE, 2, "wrong usage")                                            \
     XX(RUNTIME, 3, "the run failed")                                       \
     XX(IO, 1, "a file could not be read")                                  \
-    XX(NOMEM, 3, "out of memory")
+    XX(NOMEM, 3, "out of memory")                                          \
+    XX(INTERRUPTED, 130, "interrupted")
 
 typedef enum ss_status {
 #define XX(name, code, msg) SS_##name,

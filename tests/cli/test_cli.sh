@@ -99,7 +99,12 @@ cmp -s "$tmp/sweep" "$tmp/loop" && echo "ok: sweep rows equal --set runs" || {
     echo "FAIL: sweep rows differ from --set runs"; diff "$tmp/sweep" "$tmp/loop" | head; fails=$((fails + 1)); }
 check "ranges and the cross product" 0 "$ss" $short -o csv --sweep workload.users=1k:3k:1k --sweep components.server.cores=2,4 scenarios/stage1-single-server.yaml
 [ "$(wc -l <"$tmp/out")" -eq 7 ] && echo "ok: 3 x 2 sweep rows" || { echo "FAIL: sweep rows"; fails=$((fails + 1)); }
-contains "range values as written" "$tmp/out" "2k,4,stage1-single-server"
+# swept values are numbers in base units, for gnuplot and Python ("2k" would read as 2)
+contains "range values as numbers" "$tmp/out" "2000,4,stage1-single-server"
+check "duration sweep" 0 "$ss" $short -o csv --sweep workload.timeout=500ms,2s scenarios/stage1-single-server.yaml
+contains "durations in seconds" "$tmp/out" "0.5,stage1-single-server"
+check "a path swept twice" 2 "$ss" -o csv --sweep workload.users=1,2 --sweep workload.users=3 scenarios/stage1-single-server.yaml
+contains "swept twice says so" "$tmp/err" "--sweep workload.users: swept twice"
 check "geometric range" 0 "$ss" $short -o csv --sweep workload.users=100:10000:x10 scenarios/stage1-single-server.yaml
 [ "$(wc -l <"$tmp/out")" -eq 4 ] && echo "ok: x10 range" || { echo "FAIL: x10 range"; fails=$((fails + 1)); }
 check "count suffixes may differ" 0 "$ss" $short -o csv --sweep workload.users=500:2k:500 scenarios/stage1-single-server.yaml
@@ -129,10 +134,53 @@ contains "breakdown rows" "$tmp/bd.csv" "stage3-load-balancer,write,mailer,"
 # a progress bar on a terminal, and none with -q
 if command -v script >/dev/null; then
     script -qec "$ss --duration 20s scenarios/stage3-load-balancer.yaml" /dev/null >"$tmp/tty" 2>&1
-    contains "progress bar on a terminal" "$tmp/tty" "events/s"
+    contains "progress bar on a terminal" "$tmp/tty" "ev/s"
     script -qec "$ss -q --duration 20s scenarios/stage3-load-balancer.yaml" /dev/null >"$tmp/tty" 2>&1
-    grep -q "events/s" "$tmp/tty" && { echo "FAIL: -q still draws"; fails=$((fails + 1)); } || echo "ok: -q silences it"
+    grep -q "ev/s" "$tmp/tty" && { echo "FAIL: -q still draws"; fails=$((fails + 1)); } || echo "ok: -q silences it"
+    # it fits the terminal: no drawn line is wider than 80 or 40 columns
+    for cols in 80 40; do
+        script -qec "stty cols $cols; $ss --duration 20s --sweep workload.users=1k,2k scenarios/stage3-load-balancer.yaml" /dev/null >"$tmp/tty" 2>&1
+        widest=$(tr '\r' '\n' <"$tmp/tty" | sed 's/\x1b\[K//g' | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+        grep -q "\[2/2\]" "$tmp/tty" && [ "$widest" -le 200 ] && echo "ok: a sweep shows its run" || { echo "FAIL: no [2/2] in the bar"; fails=$((fails + 1)); }
+        bar=$(tr '\r' '\n' <"$tmp/tty" | grep "ev/s\|left" | sed 's/\x1b\[K//g' | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+        [ "$bar" -lt "$cols" ] && echo "ok: the bar fits $cols columns ($bar)" || { echo "FAIL: bar of $bar columns in $cols"; fails=$((fails + 1)); }
+    done
 fi
+
+# outputs that would destroy something, or cannot be written, are refused before running
+cp scenarios/stage1-single-server.yaml "$tmp/mine.yaml"
+sed -i "s|^pricing: pricing.yaml|pricing: $PWD/scenarios/pricing.yaml|" "$tmp/mine.yaml"
+cp "$tmp/mine.yaml" "$tmp/mine.orig"
+check "output over the scenario" 3 "$ss" $short --components "$tmp/mine.yaml" "$tmp/mine.yaml"
+contains "output over the scenario says why" "$tmp/err" "which a scenario is read from"
+cmp -s "$tmp/mine.yaml" "$tmp/mine.orig" && echo "ok: the scenario is intact" || { echo "FAIL: scenario overwritten"; fails=$((fails + 1)); }
+printf 'scalesim: 1\nextends: mine.orig\nname: child\n' >"$tmp/child.yaml"
+check "output over an extends base" 3 "$ss" $short --timeseries "$tmp/mine.orig" "$tmp/child.yaml"
+check "output to a folder" 3 "$ss" $short --components "$tmp" scenarios/stage1-single-server.yaml
+contains "a folder is named" "$tmp/err" "it is a folder"
+if [ -w /dev/full ]; then
+    check "output to /dev/full" 3 "$ss" $short --components /dev/full scenarios/stage1-single-server.yaml
+fi
+check "one file for two outputs" 3 "$ss" $short --components "$tmp/x.csv" --breakdown "$tmp/./x.csv" scenarios/stage1-single-server.yaml
+contains "two outputs named" "$tmp/err" "--components and --breakdown both name"
+check "/dev/null is fine" 0 "$ss" $short --components /dev/null scenarios/stage1-single-server.yaml
+
+# Ctrl-C keeps the finished rows and says how far it got (exit 130)
+timeout --preserve-status -s INT 3 "$ss" -q -o csv --duration 10s --warmup 0s \
+    --sweep workload.users=1k:100k:1k scenarios/stage3-load-balancer.yaml >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq 130 ] && echo "ok: interrupted exits 130" || { echo "FAIL: interrupted exit $got"; fails=$((fails + 1)); }
+contains "interrupted says how far" "$tmp/err" "interrupted after"
+k=$(sed -n 's/.*interrupted after \([0-9]*\) of 100 runs.*/\1/p' "$tmp/err")
+rows=$(($(wc -l <"$tmp/out") - 1))
+[ -n "$k" ] && [ "$k" -ge 1 ] && [ "$rows" -eq "$k" ] && echo "ok: the $k finished rows are kept" || { echo "FAIL: $rows rows for $k runs"; fails=$((fails + 1)); }
+
+# a run whose requests in flight outgrow the memory budget stops and names the queue
+printf 'scalesim: 1\nsimulation: {duration: 600s, warmup: 0s}\nworkload: {rate: 20000/s, requests: {r: {route: [app]}}}\ncomponents: {app: {kind: app_server, service: exp(1ms)}}\n' >"$tmp/over.yaml"
+check "memory budget" 3 "$ss" -q --max-memory 64MB "$tmp/over.yaml"
+contains "memory budget names the queue" "$tmp/err" "the queue of app holds"
+check "a time series that cannot fit" 2 "$ss" -q --max-memory 8MB --timeseries "$tmp/ts.csv" --interval 1ms "$tmp/over.yaml"
+contains "time series refusal says why" "$tmp/err" "choose a longer interval"
 
 # no progress bar when stderr is not a terminal
 check "quiet stderr" 0 "$ss" $short scenarios/stage1-single-server.yaml
