@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scalesim/mem.h"
+#include "text.h"
 
 typedef struct source {
     char *name;
@@ -117,13 +118,28 @@ static int cmp_entry(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Messages quote what a file says: escaped, so a scenario cannot send
+ * the terminal escape sequences (sim/text.h). */
 static void print_head(const entry *e, FILE *out)
 {
     const char *file = e->at.file ? e->at.file : "scalesim";
+    char *f = ss_text_safe_dup(file), *msg = ss_text_safe_dup(e->msg);
     if (e->at.line > 0)
-        fprintf(out, "%s:%d:%d: error: %s\n", file, e->at.line, e->at.col, e->msg);
+        fprintf(out, "%s:%d:%d: error: %s\n", f, e->at.line, e->at.col, msg);
     else
-        fprintf(out, "%s: error: %s\n", file, e->msg);
+        fprintf(out, "%s: error: %s\n", f, msg);
+    ss_free(f);
+    ss_free(msg);
+}
+
+/* The width a byte of a source line takes once escaped (a tab stays a
+ * tab: it is harmless, and the caret line keeps it to line up). */
+static int shown_width(const char *p)
+{
+    char one[2] = {*p, '\0'}, buf[16];
+    if (*p == '\t' || (unsigned char)*p >= 0x80)
+        return 1;
+    return (int)strlen(ss_text_safe(one, buf, sizeof buf));
 }
 
 /* The source line `line` of text, without its newline. */
@@ -160,10 +176,22 @@ void ss_diag_print(const ss_diag *d, FILE *out)
         const char *line = find_line(d->sources[fi].text, e->at.line, &len);
         if (!line || len > 300)
             continue;
-        fprintf(out, "%5d | %.*s\n      | ", e->at.line, (int)len, line);
+        fprintf(out, "%5d | ", e->at.line);
+        for (size_t k = 0; k < len; k++) {
+            char one[2] = {line[k], '\0'}, buf[16];
+            fputs(line[k] == '\t' || (unsigned char)line[k] >= 0x80
+                      ? one
+                      : ss_text_safe(one, buf, sizeof buf),
+                  out);
+        }
+        fputs("\n      | ", out);
         /* Keep tabs in the caret line so it lines up under the source. */
-        for (int c = 1; c < e->at.col && (size_t)(c - 1) < len; c++)
-            fputc(line[c - 1] == '\t' ? '\t' : ' ', out);
+        for (int c = 1; c < e->at.col && (size_t)(c - 1) < len; c++) {
+            if (line[c - 1] == '\t')
+                fputc('\t', out);
+            else
+                fprintf(out, "%*s", shown_width(&line[c - 1]), "");
+        }
         fputs("^\n", out);
     }
     if (d->n_errors > (int)d->n_entries)

@@ -90,7 +90,7 @@ void ss_report_build(ss_sim *sim, ss_result *res)
 {
     const ss_scenario *sc = sim->sc;
     double window = ss_sim_window_s(sim);
-    res->scenario = sc->name;
+    res->scenario = ss_strdup(sc->name);
     res->stage = sc->stage;
     res->seed = sim->seed;
     res->replication = sim->opts.replication;
@@ -109,6 +109,7 @@ void ss_report_build(ss_sim *sim, ss_result *res)
     for (int k = 0; k < res->n_classes; k++) {
         ss_class_result *cr = &res->classes[k];
         *cr = sim->cres[k];
+        cr->name = ss_strdup(sim->cres[k].name);
         ss_hist_init(&cr->lat);
         ss_hist_merge(&cr->lat, &sim->cres[k].lat);
         ss_hist_merge(&res->lat, &cr->lat);
@@ -122,6 +123,7 @@ void ss_report_build(ss_sim *sim, ss_result *res)
         res->regions = ss_calloc((size_t)res->n_regions, sizeof *res->regions);
         for (int i = 0; i < res->n_regions; i++) {
             res->regions[i] = sim->rres[i];
+            res->regions[i].name = ss_strdup(sim->rres[i].name);
             ss_hist_init(&res->regions[i].lat);
             ss_hist_merge(&res->regions[i].lat, &sim->rres[i].lat);
         }
@@ -200,10 +202,15 @@ void ss_result_free(ss_result *r)
 {
     if (!r)
         return;
-    for (int k = 0; k < r->n_classes; k++)
+    for (int k = 0; k < r->n_classes; k++) {
         ss_hist_release(&r->classes[k].lat);
-    for (int k = 0; k < r->n_regions; k++)
+        ss_free(r->classes[k].name);
+    }
+    for (int k = 0; k < r->n_regions; k++) {
         ss_hist_release(&r->regions[k].lat);
+        ss_free(r->regions[k].name);
+    }
+    ss_free(r->scenario);
     ss_free(r->regions);
     for (size_t i = 0; i < r->n_series; i++)
         ss_free(r->series[i].util);

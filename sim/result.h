@@ -47,14 +47,14 @@ uint64_t ss_result_quantile_need(double q);
 int ss_fig_decimals(ss_fig f);
 
 typedef struct ss_class_result {
-    const char *name;
+    char *name;             /* owned by the result                      */
     uint64_t sent, ok, failed;
     ss_hist lat;            /* successful, measured responses (ns)      */
 } ss_class_result;
 
 /* Requests by the region their users are in (only with several regions). */
 typedef struct ss_region_result {
-    const char *name;
+    char *name;             /* owned by the result                      */
     uint64_t sent, ok, failed;
     ss_hist lat;
 } ss_region_result;
@@ -83,7 +83,7 @@ typedef struct ss_bd_row {
 } ss_bd_row;
 
 struct ss_result {
-    const char *scenario;   /* borrowed from the scenario                */
+    char *scenario;         /* owned: a result outlives its scenario     */
     int stage;
     uint64_t seed;
     unsigned replication;

@@ -175,6 +175,35 @@ k=$(sed -n 's/.*interrupted after \([0-9]*\) of 100 runs.*/\1/p' "$tmp/err")
 rows=$(($(wc -l <"$tmp/out") - 1))
 [ -n "$k" ] && [ "$k" -ge 1 ] && [ "$rows" -eq "$k" ] && echo "ok: the $k finished rows are kept" || { echo "FAIL: $rows rows for $k runs"; fails=$((fails + 1)); }
 
+# names are escaped on the terminal: no raw escape byte reaches it
+printf 'scalesim: 1\nname: "a\\e[31mred"\nworkload: {users: 10, requests: {"c\\e[2J": {route: [ap]}}}\ncomponents: {app: {kind: app_server, service: 1ms}}\n' >"$tmp/esc.yaml"
+check "escapes in errors" 1 "$ss" --check "$tmp/esc.yaml"
+if grep -q "$(printf '\033')" "$tmp/err"; then echo "FAIL: raw escape in an error"; fails=$((fails + 1)); else echo "ok: errors escape control characters"; fi
+contains "the escape is shown" "$tmp/err" 'requests.c\x1b[2J.route[0]'
+sed -i 's/\[ap\]/[app]/' "$tmp/esc.yaml"
+check "escapes in the table" 0 "$ss" -q --duration 5s "$tmp/esc.yaml"
+if grep -q "$(printf '\033')" "$tmp/out"; then echo "FAIL: raw escape in the table"; fails=$((fails + 1)); else echo "ok: the table escapes control characters"; fi
+
+# per-class percentiles follow the summary's rule (ten answers beyond it)
+check "few answers" 0 "$ss" -q --duration 5s --warmup 0s scenarios/stage1-single-server.yaml
+contains "a class without enough answers shows no P99" "$tmp/out" "write"
+awk '$1 == "write" && $NF != "-" { bad = 1 } END { exit bad }' "$tmp/out" && echo "ok: write p99 withheld" || { echo "FAIL: write p99 printed from too few answers"; fails=$((fails + 1)); }
+
+# what a reader must notice is in the table's notes
+printf 'scalesim: 1\nsimulation: {duration: 20s, warmup: 2s}\nworkload: {rate: 990/s, requests: {r: {route: [app, q]}}}\ncomponents:\n  app: {kind: app_server, service: exp(1ms), instances: 1}\n  q: {kind: broker, consumers: {instances: 1, cores: 1, service: exp(2ms)}, instance_type: m5.large}\npricing: %s/scenarios/pricing.yaml\n' "$PWD" >"$tmp/busy.yaml"
+check "busy run" 0 "$ss" -q "$tmp/busy.yaml"
+contains "overload is noted" "$tmp/out" "near capacity: 9"
+contains "no price is noted" "$tmp/out" "no price (give instance_type or price_per_hour)"
+contains "the broker's message P95" "$tmp/out" "messages p95"
+contains "a growing backlog" "$tmp/out" "backlog growing"
+
+# pricing: pricing.yaml from a folder of one's own: the shipped file is found
+printf 'scalesim: 1\nworkload: {users: 10, requests: {r: {route: [app]}}}\ncomponents: {app: {kind: app_server, service: 1ms, instance_type: c5.xlarge}}\npricing: pricing.yaml\n' >"$tmp/own.yaml"
+check "pricing from the shipped folder" 0 "$ss" --check "$tmp/own.yaml"
+printf 'scalesim: 1\nworkload: {users: 10, requests: {r: {route: [app]}}}\ncomponents: {app: {kind: app_server, service: 1ms, instance_type: c5.xlarge}}\npricing: nosuch.yaml\n' >"$tmp/own.yaml"
+check "a missing pricing file" 1 "$ss" --check "$tmp/own.yaml"
+contains "the paths tried are named" "$tmp/err" "(tried $tmp/nosuch.yaml, "
+
 # a run whose requests in flight outgrow the memory budget stops and names the queue
 printf 'scalesim: 1\nsimulation: {duration: 600s, warmup: 0s}\nworkload: {rate: 20000/s, requests: {r: {route: [app]}}}\ncomponents: {app: {kind: app_server, service: exp(1ms)}}\n' >"$tmp/over.yaml"
 check "memory budget" 3 "$ss" -q --max-memory 64MB "$tmp/over.yaml"
