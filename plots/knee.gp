@@ -13,6 +13,9 @@ set datafile separator comma
 set datafile columnheaders
 set title "Latency against load: the knee of the curve"
 set xlabel "users"
+# scalesim writes swept values as plain numbers (20000, not 20k): label
+# the axis the short way
+set format x "%.0s%c"
 set ylabel "latency (ms, log scale)"
 set y2label "throughput (requests/s)"
 set logscale y

@@ -80,31 +80,43 @@ void ss_progress_draw(void *ctx, long run, long runs, const char *name, double d
     ss_text_safe(name, who, sizeof who);
     int width = terminal_width() - 1; /* the last column would wrap */
     int name_w = (int)strlen(who) < 22 ? (int)strlen(who) : 22;
-    bool show_rate = true, show_t = true;
-    int bar_w = 24;
+    bool show_rate = true, show_t = true, show_left_word = true;
+    int bar_w = 24; /* 0: no bar */
     for (;;) {
-        int fixed = (int)strlen(runs_part) + name_w + 4 + 5 + (int)strlen(left) + 7 +
-                    (show_t ? (int)strlen(simt) : 0) + (show_rate ? (int)strlen(rate) : 0);
-        if (fixed + bar_w <= width)
+        /* runs, name, " [bar]" , " 100%", t, rate, "  1m05s", " left" */
+        int w = (int)strlen(runs_part) + name_w + (bar_w ? bar_w + 3 : 0) + 5 +
+                (show_t ? (int)strlen(simt) : 0) + (show_rate ? (int)strlen(rate) : 0) + 2 +
+                (int)strlen(left) + (show_left_word ? 5 : 0);
+        if (w <= width)
             break;
         if (show_rate)
             show_rate = false;
         else if (show_t)
             show_t = false;
-        else if (bar_w > 8)
-            bar_w = width - fixed > 8 ? width - fixed : 8;
+        else if (bar_w > 6)
+            bar_w = bar_w - (w - width) >= 6 ? bar_w - (w - width) : 6;
         else if (name_w > 8)
-            name_w = 8;
+            name_w = name_w - (w - width) >= 8 ? name_w - (w - width) : 8;
+        else if (bar_w)
+            bar_w = 0;
+        else if (show_left_word)
+            show_left_word = false;
         else
             break; /* a very narrow terminal: it wraps, nothing to be done */
     }
-    char bar[64];
-    int fill = (int)(done * bar_w + 0.5);
-    for (int i = 0; i < bar_w; i++)
-        bar[i] = i < fill ? '#' : '.';
-    bar[bar_w] = '\0';
-    fprintf(stderr, "\r%s%-*.*s [%s] %3.0f%%%s%s  %s left\033[K", runs_part, name_w, name_w, who,
-            bar, done * 100, show_t ? simt : "", show_rate ? rate : "", left);
+    char bar[64] = "";
+    if (bar_w) {
+        int fill = (int)(done * bar_w + 0.5);
+        bar[0] = ' ';
+        bar[1] = '[';
+        for (int i = 0; i < bar_w; i++)
+            bar[2 + i] = i < fill ? '#' : '.';
+        bar[2 + bar_w] = ']';
+        bar[3 + bar_w] = '\0';
+    }
+    fprintf(stderr, "\r%s%-*.*s%s %3.0f%%%s%s  %s%s\033[K", runs_part, name_w, name_w, who, bar,
+            done * 100, show_t ? simt : "", show_rate ? rate : "", left,
+            show_left_word ? " left" : "");
     fflush(stderr);
     p->drawn_run = run;
 }

@@ -228,7 +228,7 @@ typedef struct trow {
     char *scenario;
     int stage;
     int64_t users;
-    char **sweep_vals;        /* borrowed from the caller, who keeps them */
+    char **sweep_vals;        /* owned array; the strings are the caller's */
     double fig[SS_FIGS], ci95[SS_FIGS];
     char bottleneck[128];
     ss_result *res;           /* owned, or NULL                           */
@@ -263,7 +263,9 @@ void ss_table_add(ss_table *t, const ss_row *row)
     x->scenario = ss_strdup(row->res->scenario);
     x->stage = row->res->stage;
     x->users = row->res->users;
-    x->sweep_vals = row->sweep_vals;
+    x->sweep_vals = ss_calloc((size_t)(t->r.n_sweep ? t->r.n_sweep : 1), sizeof *x->sweep_vals);
+    for (int s = 0; s < t->r.n_sweep; s++)
+        x->sweep_vals[s] = row->sweep_vals[s];
     memcpy(x->fig, row->fig, sizeof x->fig);
     memcpy(x->ci95, row->ci95, sizeof x->ci95);
     snprintf(x->bottleneck, sizeof x->bottleneck, "%s", row->bottleneck);
@@ -283,6 +285,7 @@ void ss_table_free(ss_table *t)
         return;
     for (size_t i = 0; i < t->n; i++) {
         ss_free(t->rows[i].scenario);
+        ss_free(t->rows[i].sweep_vals);
         ss_result_free(t->rows[i].res);
     }
     ss_free(t->rows);

@@ -62,7 +62,8 @@ void ss_out_notes_row(FILE *f, const ss_report *r, const ss_row *row);
 
 /* The table: rows are kept (a copy of their figures) until it is printed.
  * With ss_table_add_owned the table takes the row's results (a single run
- * shows its components, classes and regions). */
+ * shows its components, classes and regions). The sweep values' strings
+ * must outlive the table (they are the --sweep lists'). */
 typedef struct ss_table ss_table;
 ss_table *ss_table_new(const ss_report *r);
 void ss_table_add(ss_table *t, const ss_row *row);

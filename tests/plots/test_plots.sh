@@ -20,6 +20,10 @@ short="-q --duration 20s --warmup 5s"
     scenarios/stage3-load-balancer.yaml >/dev/null || fails=$((fails + 1))
 "$ss" $short --breakdown "$tmp/bd.csv" scenarios/stage5-cache.yaml >/dev/null || fails=$((fails + 1))
 
+# the swept column is a number gnuplot reads whole (20k would read as 20)
+awk -F, 'NR == 2 && $1 != 20000 { exit 1 }' "$tmp/knee.csv" && echo "ok: swept users are numbers" ||
+    { echo "FAIL: the knee's x column is not 20000"; fails=$((fails + 1)); }
+
 render() { # render SCRIPT CSV [extra gnuplot assignments]
     png="$tmp/$(basename "$1" .gp).png"
     if ! gnuplot -e "in='$2'; out='$png'; $3" "plots/$1" 2>"$tmp/gp.err"; then
