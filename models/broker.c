@@ -169,33 +169,65 @@ static void broker_fault(void *state, ss_sim *sim, const ss_fault_ev *f)
     ss_station_pause(&b->pool, sim, 0, f->begin);
 }
 
+enum {
+    BK_KF_PUBLISHED, BK_KF_CONSUMED, BK_KF_P50, BK_KF_P95, BK_KF_PEAK, BK_KF_FINAL,
+    BK_KF_GROWTH, BK_KF_GROWING, BK_KF_START
+};
+
+/* A backlog that grew by more than a few seconds' worth of the consumers'
+ * rate over the window is not a fluctuation: its growth per second, else
+ * NAN (not reported). */
+static double backlog_growth(const ss_kfig *f, double window)
+{
+    double final = f[BK_KF_FINAL].num;
+    double growth = window > 0 ? (final - f[BK_KF_START].num) / window : 0;
+    double consume_rate = window > 0 ? f[BK_KF_CONSUMED].num / window : 0;
+    return growth > 0 && final > 5 * consume_rate + 100 ? growth : NAN;
+}
+
+static double backlog_growing(const ss_kfig *f, double window)
+{
+    return isnan(backlog_growth(f, window)) ? NAN : 1;
+}
+
+static const ss_kfig_def broker_figures[] = {
+    {.name = "published", .type = SS_KF_COUNT, .help = "messages published"},
+    {.name = "consumed", .type = SS_KF_COUNT, .help = "messages handled by the consumers"},
+    {.name = "message_p50_ms", .type = SS_KF_QUANTILE, .decimals = 3, .q = 0.5,
+     .help = "message latency, publish to consumed, median"},
+    {.name = "message_p95_ms", .type = SS_KF_QUANTILE, .decimals = 3, .q = 0.95,
+     .help = "message latency, 95th percentile"},
+    {.name = "backlog_peak", .type = SS_KF_MAX, .help = "most messages waiting"},
+    {.name = "backlog_final", .type = SS_KF_LAST, .help = "messages waiting at the end"},
+    {.name = "backlog_growth_per_s", .type = SS_KF_DERIVED, .decimals = 1,
+     .derive = backlog_growth, .help = "when the consumers fall behind: growth per second"},
+    {.name = "backlog", .type = SS_KF_DERIVED, .derive = backlog_growing,
+     .text = "growing: consumers slower than publishes", .help = "said when it grows"},
+    {.name = "backlog_start", .type = SS_KF_LAST, .flags = SS_KF_OPTIONAL,
+     .help = "messages waiting when measuring began (not printed)"},
+    {0},
+};
+
 static void broker_report(void *state, ss_sim *sim, ss_comp_report *out)
 {
     broker *b = state;
-    double window = ss_sim_window_s(sim);
     ss_station_report(&b->pool, sim, &out->all, NULL, "");
     out->all.arrivals = b->published;
     out->all.rejected = b->rejected;
-    out->all.throughput_rps = window > 0 ? (double)b->consumed / window : NAN;
+    out->all.done = b->consumed;
     out->billable_instances = b->cfg->consumers.instances;
     out->usage_units = (double)b->published;
-    double p50, p95;
-    bool has = ss_hist_quantile(&b->latency, 0.5, &p50) && ss_hist_quantile(&b->latency, 0.95, &p95);
-    ss_report_extra(out, "published=%llu;consumed=%llu", (unsigned long long)b->published,
-                    (unsigned long long)b->consumed);
-    if (has)
-        ss_report_extra(out, "message_p50_ms=%.3f;message_p95_ms=%.3f", p50 * 1e-6, p95 * 1e-6);
-    uint64_t final = backlog(b);
-    ss_report_extra(out, "backlog_peak=%llu;backlog_final=%llu", (unsigned long long)b->backlog_peak,
-                    (unsigned long long)final);
-    /* A backlog that grew by more than a few seconds' worth of the
-     * consumers' rate over the window is not a fluctuation. */
-    double growth = window > 0 ? ((double)final - (double)b->backlog_at_start) / window : 0;
-    double consume_rate = window > 0 ? (double)b->consumed / window : 0;
-    if (growth > 0 && (double)final > 5 * consume_rate + 100) {
-        ss_report_extra(out, "backlog_growth_per_s=%.1f", growth);
-        ss_report_extra(out, "%s", "backlog=growing: consumers slower than publishes");
+    ss_kf_set(ss_report_kf(out, BK_KF_PUBLISHED, 0), (double)b->published);
+    ss_kf_set(ss_report_kf(out, BK_KF_CONSUMED, 0), (double)b->consumed);
+    if (b->latency.n) {
+        ss_kf_hist(ss_report_kf(out, BK_KF_P50, 0), &b->latency);
+        ss_kf_hist(ss_report_kf(out, BK_KF_P95, 0), &b->latency);
     }
+    ss_kf_set(ss_report_kf(out, BK_KF_PEAK, 0), (double)b->backlog_peak);
+    ss_kf_set(ss_report_kf(out, BK_KF_FINAL, 0), (double)backlog(b));
+    /* kept, not printed: what the growth is measured from */
+    ss_kfig *start = ss_report_kf(out, BK_KF_START, 0);
+    start->num = (double)b->backlog_at_start;
 }
 
 static void broker_destroy(void *state)
@@ -209,6 +241,7 @@ const ss_model_ops ss_model_broker = {
     .kind = "broker",
     .summary = "a message queue: publish is synchronous, a consumer pool handles messages later",
     .params = broker_params,
+    .figures = broker_figures,
     .cfg_size = sizeof(broker_cfg),
     .state_size = sizeof(broker),
     .usage_unit = "per_million_messages",

@@ -172,28 +172,40 @@ static ss_station *cache_station(void *state)
     return &((cache *)state)->st;
 }
 
+enum { CACHE_KF_HITS, CACHE_KF_MISSES, CACHE_KF_EVICTIONS, CACHE_KF_EXPIRED, CACHE_KF_ENTRIES };
+static const ss_kfig_def cache_figures[] = {
+    {.name = "hits", .type = SS_KF_COUNT, .help = "reads answered here"},
+    {.name = "misses", .type = SS_KF_COUNT, .help = "reads that went on"},
+    {.name = "evictions", .type = SS_KF_COUNT, .help = "entries dropped to make room"},
+    {.name = "expired", .type = SS_KF_COUNT, .help = "entries found older than the TTL"},
+    {.name = "entries", .type = SS_KF_LAST, .help = "entries held at the end"},
+    {0},
+};
+
 static void cache_report(void *state, ss_sim *sim, ss_comp_report *out)
 {
     cache *c = state;
-    ss_comp_row *rows = ss_report_rows(out, c->st.n);
+    ss_stats *rows = ss_report_rows(out, c->st.n);
     ss_station_report(&c->st, sim, &out->all, rows, "");
     uint64_t hits = 0, misses = 0, evictions = 0, expired = 0, entries = 0;
     for (int i = 0; i < c->st.n; i++) {
         cache_inst *ci = &c->inst[i];
-        uint64_t looked = ci->hits + ci->misses;
-        rows[i].hit_ratio = looked ? (double)ci->hits / (double)looked : NAN;
+        rows[i].hits = ci->hits;
+        rows[i].looked = ci->hits + ci->misses;
         hits += ci->hits;
         misses += ci->misses;
         evictions += ci->store.evictions;
         expired += ci->store.expirations;
         entries += ss_store_size(&ci->store);
     }
-    out->all.hit_ratio = hits + misses ? (double)hits / (double)(hits + misses) : NAN;
+    out->all.hits = hits;
+    out->all.looked = hits + misses;
     out->billable_instances = c->st.n;
-    ss_report_extra(out, "hits=%llu;misses=%llu;evictions=%llu;expired=%llu;entries=%llu",
-                    (unsigned long long)hits, (unsigned long long)misses,
-                    (unsigned long long)evictions, (unsigned long long)expired,
-                    (unsigned long long)entries);
+    ss_kf_set(ss_report_kf(out, CACHE_KF_HITS, 0), (double)hits);
+    ss_kf_set(ss_report_kf(out, CACHE_KF_MISSES, 0), (double)misses);
+    ss_kf_set(ss_report_kf(out, CACHE_KF_EVICTIONS, 0), (double)evictions);
+    ss_kf_set(ss_report_kf(out, CACHE_KF_EXPIRED, 0), (double)expired);
+    ss_kf_set(ss_report_kf(out, CACHE_KF_ENTRIES, 0), (double)entries);
 }
 
 static void cache_destroy(void *state)
@@ -209,6 +221,9 @@ const ss_model_ops ss_model_cache = {
     .kind = "cache",
     .summary = "cache-aside: hits answer here, misses go on and fill the cache on the way back",
     .params = cache_params,
+    .targets = 1u << SS_TARGET_INSTANCE,
+    .target_count = ss_station_target_count,
+    .figures = cache_figures,
     .cfg_size = sizeof(cache_cfg),
     .state_size = sizeof(cache),
     .check = cache_check,

@@ -103,6 +103,15 @@ static void cdn_check(void *cfgp, ss_cfgctx *ctx)
                      ss_cfg_memory_budget(ctx) / 1e9);
 }
 
+/* cdn[i] is the i-th edge: of pops, or of every region without pops. */
+static int cdn_target_count(const void *cfgp, const ss_cfgctx *ctx, ss_target what)
+{
+    const cdn_cfg *c = cfgp;
+    if (what != SS_TARGET_INSTANCE)
+        return 0;
+    return c->pops.n ? c->pops.n : ss_cfg_regions(ctx);
+}
+
 /* The edge serving a region: its own, else the nearest one that is up. */
 static int edge_for(const cdn *c, ss_sim *sim, int region)
 {
@@ -293,39 +302,46 @@ static void cdn_fault(void *state, ss_sim *sim, const ss_fault_ev *f)
     }
 }
 
+enum { CDN_KF_EDGE, CDN_KF_NEIGHBOUR, CDN_KF_ORIGIN, CDN_KF_EGRESS };
+static const ss_kfig_def cdn_figures[] = {
+    {.name = "edge_hit_share", .type = SS_KF_RATIO, .decimals = 4,
+     .help = "lookups answered at the user's edge"},
+    {.name = "neighbour_hit_share", .type = SS_KF_RATIO, .decimals = 4,
+     .help = "lookups answered by the neighbouring edge"},
+    {.name = "origin_share", .type = SS_KF_RATIO, .decimals = 4,
+     .help = "lookups that went to the origin"},
+    {.name = "egress_gb", .type = SS_KF_SUM, .decimals = 3, .help = "bytes delivered, in GB"},
+    {0},
+};
+
 static void cdn_report(void *state, ss_sim *sim, ss_comp_report *out)
 {
     cdn *c = state;
-    double window = ss_sim_window_s(sim);
-    ss_comp_row *rows = ss_report_rows(out, c->n);
+    ss_stats *rows = ss_report_rows(out, c->n);
     uint64_t lookups = 0, edge = 0, nbr = 0, origin = 0;
     double egress = 0;
     for (int i = 0; i < c->n; i++) {
         pop *p = &c->pops[i];
         snprintf(rows[i].instance, sizeof rows[i].instance, "%s",
                  ss_sim_region_name(sim, p->region));
-        rows[i].arrivals = p->lookups;
-        rows[i].throughput_rps = window > 0 ? (double)p->lookups / window : NAN;
-        rows[i].util = rows[i].mean_queue = rows[i].mean_wait_ms = rows[i].p95_wait_ms = NAN;
-        rows[i].wait_prob = NAN;
-        rows[i].hit_ratio = p->lookups ? (double)(p->edge_hits + p->neighbour_hits) /
-                                             (double)p->lookups
-                                       : NAN;
+        /* edges are elastic delays: lookups, no capacity and no queue */
+        rows[i].arrivals = rows[i].done = p->lookups;
+        rows[i].hits = p->edge_hits + p->neighbour_hits;
+        rows[i].looked = p->lookups;
         lookups += p->lookups;
         edge += p->edge_hits;
         nbr += p->neighbour_hits;
         origin += p->origin;
         egress += p->egress_bytes;
     }
-    out->all.arrivals = lookups;
-    out->all.throughput_rps = window > 0 ? (double)lookups / window : NAN;
-    out->all.mean_queue = out->all.mean_wait_ms = out->all.p95_wait_ms = NAN;
-    out->all.hit_ratio = lookups ? (double)(edge + nbr) / (double)lookups : NAN;
+    out->all.arrivals = out->all.done = lookups;
+    out->all.hits = edge + nbr;
+    out->all.looked = lookups;
     out->usage_units = egress / 1e9; /* GB */
-    double n = lookups ? (double)lookups : 1;
-    ss_report_extra(out, "edge_hit_share=%.4f;neighbour_hit_share=%.4f;origin_share=%.4f",
-                    (double)edge / n, (double)nbr / n, (double)origin / n);
-    ss_report_extra(out, "egress_gb=%.3f", egress / 1e9);
+    ss_kf_ratio(ss_report_kf(out, CDN_KF_EDGE, 0), (double)edge, (double)lookups);
+    ss_kf_ratio(ss_report_kf(out, CDN_KF_NEIGHBOUR, 0), (double)nbr, (double)lookups);
+    ss_kf_ratio(ss_report_kf(out, CDN_KF_ORIGIN, 0), (double)origin, (double)lookups);
+    ss_kf_set(ss_report_kf(out, CDN_KF_EGRESS, 0), egress / 1e9);
 }
 
 static void cdn_destroy(void *state)
@@ -340,6 +356,9 @@ const ss_model_ops ss_model_cdn = {
     .kind = "cdn",
     .summary = "edge caches per region, with neighbour lookup, in front of the origin",
     .params = cdn_params,
+    .targets = 1u << SS_TARGET_INSTANCE,
+    .target_count = cdn_target_count,
+    .figures = cdn_figures,
     .cfg_size = sizeof(cdn_cfg),
     .state_size = sizeof(cdn),
     .flags = SS_MODEL_SPANS_DCS | SS_MODEL_FIRST,

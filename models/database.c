@@ -157,6 +157,18 @@ static void db_check(void *cfgp, ss_cfgctx *ctx)
                      c->shards, (unsigned long long)ss_cfg_keys(ctx));
 }
 
+/* db[i] is shard i, db.primary every shard's primary, db.rK node K. */
+static int db_target_count(const void *cfgp, const ss_cfgctx *ctx, ss_target what)
+{
+    const db_cfg *c = cfgp;
+    switch (what) {
+    case SS_TARGET_INSTANCE: return c->shards;
+    case SS_TARGET_PRIMARY: return 1;
+    case SS_TARGET_REPLICA: return c->replicas * ss_cfg_datacenters(ctx);
+    }
+    return 0;
+}
+
 static int shard_of(const db *d, uint64_t key)
 {
     int n = d->cfg->shards;
@@ -504,14 +516,49 @@ static void node_name(const db *d, int s, int node, const shard *sh, char *buf, 
         snprintf(buf, n, "%s", who);
 }
 
+enum {
+    DB_KF_READS, DB_KF_WRITES, DB_KF_REPLICA_SHARE, DB_KF_STALE, DB_KF_FAILOVERS, DB_KF_SKEW,
+    DB_KF_SHARD_LOAD
+};
+
+/* The busiest shard's load over the mean (from shard_load). */
+static double shard_skew(const ss_kfig *f, double window)
+{
+    const ss_kfig *l = &f[DB_KF_SHARD_LOAD];
+    if (!l->set)
+        return NAN;
+    double busiest = 0, total = 0;
+    for (int s = 0; s < l->n_list; s++) {
+        total += l->list[s];
+        if (l->list[s] > busiest)
+            busiest = l->list[s];
+    }
+    return total > 0 ? busiest / (total / l->n_list) : 0;
+}
+
+static const ss_kfig_def db_figures[] = {
+    {.name = "reads", .type = SS_KF_COUNT, .help = "reads served"},
+    {.name = "writes", .type = SS_KF_COUNT, .help = "writes served"},
+    {.name = "replica_read_share", .type = SS_KF_RATIO, .decimals = 4, .flags = SS_KF_OPTIONAL,
+     .help = "reads served by replicas"},
+    {.name = "stale_read_ratio", .type = SS_KF_RATIO, .decimals = 6, .flags = SS_KF_OPTIONAL,
+     .help = "reads of a key whose last write had not reached that replica, over all reads"},
+    {.name = "failovers", .type = SS_KF_COUNT, .flags = SS_KF_OPTIONAL,
+     .help = "replicas promoted after a primary crashed"},
+    {.name = "shard_skew", .type = SS_KF_DERIVED, .decimals = 3, .derive = shard_skew,
+     .help = "with shards: the busiest shard's load over the mean"},
+    {.name = "shard_load", .type = SS_KF_LIST, .flags = SS_KF_OPTIONAL,
+     .help = "with shards: requests per shard"},
+    {0},
+};
+
 static void db_report(void *state, ss_sim *sim, ss_comp_report *out)
 {
     db *d = state;
     int shards = d->cfg->shards;
-    ss_comp_row *rows = ss_report_rows(out, shards * d->n_nodes);
+    ss_stats *rows = ss_report_rows(out, shards * d->n_nodes);
     uint64_t reads = 0, writes = 0, rep = 0, stale = 0, failovers = 0;
-    double busiest = 0, total = 0;
-    char loads[200] = "";
+    double *loads = ss_calloc((size_t)shards, sizeof *loads);
     for (int s = 0; s < shards; s++) {
         shard *sh = &d->shards[s];
         ss_station_report(&sh->st, sim, NULL, rows + s * d->n_nodes, "");
@@ -523,61 +570,49 @@ static void db_report(void *state, ss_sim *sim, ss_comp_report *out)
         rep += sh->replica_reads;
         stale += sh->stale_reads;
         failovers += sh->failovers;
-        double load = (double)(sh->reads + sh->writes);
-        total += load;
-        if (load > busiest)
-            busiest = load;
-        size_t used = strlen(loads);
-        if (shards > 1 && used < sizeof loads - 24)
-            snprintf(loads + used, sizeof loads - used, "%s%.0f", used ? "/" : "", load);
+        loads[s] = (double)(sh->reads + sh->writes);
     }
     ss_station_sum(d->stations, shards, sim, &out->all);
     out->billable_instances = (double)shards * d->n_nodes;
-    /* The busiest part: a shard's primary, or a shard's replicas in one
-     * datacenter together. Replicas in different datacenters serve
-     * different users: averaging them would hide a hot one behind an idle
-     * one, so with several datacenters each group is named on its own
-     * ("replicas@eu-west"). */
+    /* The parts the bottleneck competes with: a shard's primary, and a
+     * shard's replicas in one datacenter together. Replicas in different
+     * datacenters serve different users: averaging them would hide a hot
+     * one behind an idle one, so with several datacenters each group is
+     * named on its own ("replicas@eu-west"). */
+    int *group = ss_malloc((size_t)d->n_nodes * sizeof *group);
     for (int s = 0; s < shards; s++) {
         const shard *sh = &d->shards[s];
-        const ss_comp_row *r = rows + s * d->n_nodes;
-        char prefix[16] = "";
+        char prefix[16] = "", name[72];
         if (shards > 1)
             snprintf(prefix, sizeof prefix, "s%d.", s % 10000);
-        double prim = r[sh->primary].util;
-        if (!isnan(prim) && (isnan(out->peak_util) || prim > out->peak_util)) {
-            out->peak_util = prim;
-            snprintf(out->peak_part, sizeof out->peak_part, "%sprimary", prefix);
-        }
+        int prim = s * d->n_nodes + sh->primary;
+        snprintf(name, sizeof name, "%sprimary", prefix);
+        ss_report_part(out, name, &prim, 1);
         for (int dc = 0; dc < d->n_dcs; dc++) {
-            double sum = 0;
             int n = 0;
             for (int k = 0; k < d->n_nodes; k++)
-                if (k != sh->primary && d->node_dc[k] == dc && !isnan(r[k].util)) {
-                    sum += r[k].util;
-                    n++;
-                }
-            if (n == 0 || !(sum / n > out->peak_util || isnan(out->peak_util)))
+                if (k != sh->primary && d->node_dc[k] == dc)
+                    group[n++] = s * d->n_nodes + k;
+            if (n == 0)
                 continue;
-            out->peak_util = sum / n;
             if (d->n_dcs > 1)
-                snprintf(out->peak_part, sizeof out->peak_part, "%.12sreplicas@%.40s", prefix,
-                         ss_sim_dc_name(sim, dc));
+                snprintf(name, sizeof name, "%.12sreplicas@%.40s", prefix, ss_sim_dc_name(sim, dc));
             else
-                snprintf(out->peak_part, sizeof out->peak_part, "%sreplicas", prefix);
+                snprintf(name, sizeof name, "%sreplicas", prefix);
+            ss_report_part(out, name, group, n);
         }
     }
-    ss_report_extra(out, "reads=%llu;writes=%llu", (unsigned long long)reads,
-                    (unsigned long long)writes);
+    ss_free(group);
+    ss_kf_set(ss_report_kf(out, DB_KF_READS, 0), (double)reads);
+    ss_kf_set(ss_report_kf(out, DB_KF_WRITES, 0), (double)writes);
     if (d->per_dc > 0) {
-        ss_report_extra(out, "replica_read_share=%.4f", reads ? (double)rep / (double)reads : 0);
-        ss_report_extra(out, "stale_read_ratio=%.6f", reads ? (double)stale / (double)reads : 0);
-        ss_report_extra(out, "failovers=%llu", (unsigned long long)failovers);
+        ss_kf_ratio(ss_report_kf(out, DB_KF_REPLICA_SHARE, 0), (double)rep, (double)reads);
+        ss_kf_ratio(ss_report_kf(out, DB_KF_STALE, 0), (double)stale, (double)reads);
+        ss_kf_set(ss_report_kf(out, DB_KF_FAILOVERS, 0), (double)failovers);
     }
-    if (shards > 1) {
-        ss_report_extra(out, "shard_skew=%.3f", total > 0 ? busiest / (total / shards) : 0);
-        ss_report_extra(out, "shard_load=%s", loads);
-    }
+    if (shards > 1)
+        ss_kf_list(ss_report_kf(out, DB_KF_SHARD_LOAD, 0), loads, shards);
+    ss_free(loads);
 }
 
 static double db_busy(void *state, ss_sim *sim, double *cores)
@@ -612,6 +647,9 @@ const ss_model_ops ss_model_database = {
     .kind = "database",
     .summary = "primary + replicas per shard: replication lag, stale reads, failover",
     .params = db_params,
+    .targets = 1u << SS_TARGET_INSTANCE | 1u << SS_TARGET_PRIMARY | 1u << SS_TARGET_REPLICA,
+    .target_count = db_target_count,
+    .figures = db_figures,
     .cfg_size = sizeof(db_cfg),
     .state_size = sizeof(db),
     .flags = SS_MODEL_SPANS_DCS,

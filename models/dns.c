@@ -101,7 +101,7 @@ static void dns_init(void *state, ss_sim *sim, const ss_comp_ctx *self)
     ss_sim_prime_resolver(sim, n->cfg->ttl, ss_dist_mean(&n->cfg->latency));
 }
 
-static void dns_request(void *state, ss_sim *sim, ss_req *req)
+static void dns_resolve(void *state, ss_sim *sim, ss_req *req)
 {
     dns *n = state;
     if (n->down) {
@@ -137,31 +137,37 @@ static void dns_fault(void *state, ss_sim *sim, const ss_fault_ev *f)
         n->slow = f->begin ? f->factor : 1;
 }
 
+enum { DNS_KF_QUERIES, DNS_KF_ANSWERS };
+static const ss_kfig_def dns_figures[] = {
+    {.name = "queries", .type = SS_KF_COUNT, .help = "resolutions asked for"},
+    {.name = "answers", .type = SS_KF_COUNT, .flags = SS_KF_PER_DC | SS_KF_OPTIONAL,
+     .help = "answers naming each datacenter (with several)"},
+    {0},
+};
+
 static void dns_report(void *state, ss_sim *sim, ss_comp_report *out)
 {
     dns *n = state;
-    double window = ss_sim_window_s(sim);
-    out->all.arrivals = n->queries;
-    out->all.throughput_rps = window > 0 ? (double)n->queries / window : NAN;
+    out->all.arrivals = out->all.done = n->queries;
     out->usage_units = (double)n->queries;
-    ss_report_extra(out, "queries=%llu", (unsigned long long)n->queries);
+    ss_kf_set(ss_report_kf(out, DNS_KF_QUERIES, 0), (double)n->queries);
     if (n->n_dcs > 1)
         for (int d = 0; d < n->n_dcs && d < 64; d++)
-            ss_report_extra(out, "answers_%s=%llu", ss_sim_dc_name(sim, d),
-                            (unsigned long long)n->answers[d]);
+            ss_kf_set(ss_report_kf(out, DNS_KF_ANSWERS, d), (double)n->answers[d]);
 }
 
 const ss_model_ops ss_model_dns = {
     .kind = "dns",
     .summary = "name resolution before requests, cached by clients for ttl; geo-routing",
     .params = dns_params,
+    .figures = dns_figures,
     .cfg_size = sizeof(dns_cfg),
     .state_size = sizeof(dns),
     .flags = SS_MODEL_NO_ROUTE | SS_MODEL_SPANS_DCS,
     .usage_unit = "per_million_queries",
     .usage_scale = 1e6,
     .init = dns_init,
-    .request = dns_request,
+    .resolve = dns_resolve,
     .fault = dns_fault,
     .report = dns_report,
 };

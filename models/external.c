@@ -272,24 +272,37 @@ static double ext_busy(void *state, ss_sim *sim, double *cores)
     return NAN;
 }
 
+enum { EXT_KF_CALLS, EXT_KF_ANSWERED, EXT_KF_ERRORS, EXT_KF_DOWN, EXT_KF_REJECTED,
+       EXT_KF_IN_PROGRESS };
+static const ss_kfig_def ext_figures[] = {
+    {.name = "calls", .type = SS_KF_COUNT, .help = "calls made"},
+    {.name = "answered", .type = SS_KF_COUNT, .help = "calls that succeeded"},
+    {.name = "errors", .type = SS_KF_COUNT, .help = "calls that failed by error_rate"},
+    {.name = "down", .type = SS_KF_COUNT, .help = "calls failed while it was down"},
+    {.name = "rejected", .type = SS_KF_COUNT, .flags = SS_KF_OPTIONAL,
+     .help = "with concurrency: calls refused by a full queue"},
+    {.name = "in_progress", .type = SS_KF_LAST, .help = "calls under way at the end"},
+    {0},
+};
+
 static void ext_report(void *state, ss_sim *sim, ss_comp_report *out)
 {
     ext *e = state;
-    double window = ss_sim_window_s(sim);
     if (e->limited)
         ss_station_report(&e->pool, sim, &out->all, NULL, "");
     out->all.arrivals = e->calls;
     out->all.rejected = e->rejected;
-    out->all.throughput_rps = window > 0 ? (double)e->answered / window : NAN;
+    out->all.done = e->answered;
     out->billable_instances = 0; /* someone else's machines */
     out->usage_units = (double)e->calls;
     out->usage_price = e->cfg->price_per_million / 1e6;
-    ss_report_extra(out, "calls=%llu;answered=%llu;errors=%llu;down=%llu",
-                    (unsigned long long)e->calls, (unsigned long long)e->answered,
-                    (unsigned long long)e->errors, (unsigned long long)e->down);
+    ss_kf_set(ss_report_kf(out, EXT_KF_CALLS, 0), (double)e->calls);
+    ss_kf_set(ss_report_kf(out, EXT_KF_ANSWERED, 0), (double)e->answered);
+    ss_kf_set(ss_report_kf(out, EXT_KF_ERRORS, 0), (double)e->errors);
+    ss_kf_set(ss_report_kf(out, EXT_KF_DOWN, 0), (double)e->down);
     if (e->limited)
-        ss_report_extra(out, "rejected=%llu", (unsigned long long)e->rejected);
-    ss_report_extra(out, "in_progress=%llu", (unsigned long long)e->in_progress);
+        ss_kf_set(ss_report_kf(out, EXT_KF_REJECTED, 0), (double)e->rejected);
+    ss_kf_set(ss_report_kf(out, EXT_KF_IN_PROGRESS, 0), (double)e->in_progress);
 }
 
 static void ext_destroy(void *state)
@@ -304,6 +317,7 @@ const ss_model_ops ss_model_external = {
     .summary = "a third-party API: latency without queueing, optional concurrency limit, "
                "error rate, price per call",
     .params = ext_params,
+    .figures = ext_figures,
     .cfg_size = sizeof(ext_cfg),
     .state_size = sizeof(ext),
     .check = ext_check,

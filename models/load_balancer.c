@@ -133,6 +133,14 @@ typedef struct lb {
     uint64_t n_no_instance;
 } lb;
 
+enum { LB_KF_ALGORITHM, LB_KF_NO_INSTANCE };
+static const ss_kfig_def lb_figures[] = {
+    {.name = "algorithm", .type = SS_KF_TEXT, .help = "the balancing algorithm"},
+    {.name = "no_instance", .type = SS_KF_COUNT,
+     .help = "requests failed because no instance was in rotation"},
+    {0},
+};
+
 static const ss_param lb_params[] = {
     SS_STATION_PARAMS_DEF(lb_cfg, st, "0.1ms"),
     {"algorithm", SS_P_ENUM, offsetof(lb_cfg, algorithm), 0, "round_robin", lb_algorithms, 0,
@@ -311,8 +319,8 @@ static void lb_report(void *state, ss_sim *sim, ss_comp_report *out)
     lb *b = state;
     ss_station_report(&b->st, sim, &out->all, ss_report_rows(out, b->st.n), "");
     out->billable_instances = b->st.n;
-    ss_report_extra(out, "algorithm=%s", lb_algorithms[b->cfg->algorithm]);
-    ss_report_extra(out, "no_instance=%llu", (unsigned long long)b->n_no_instance);
+    ss_kf_text(ss_report_kf(out, LB_KF_ALGORITHM, 0), lb_algorithms[b->cfg->algorithm]);
+    ss_kf_set(ss_report_kf(out, LB_KF_NO_INSTANCE, 0), (double)b->n_no_instance);
 }
 
 static void lb_destroy(void *state)
@@ -335,6 +343,9 @@ const ss_model_ops ss_model_load_balancer = {
     .kind = "load_balancer",
     .summary = "spreads requests over the next component's instances, with health checks",
     .params = lb_params,
+    .targets = 1u << SS_TARGET_INSTANCE,
+    .target_count = ss_station_target_count,
+    .figures = lb_figures,
     .cfg_size = sizeof(lb_cfg),
     .state_size = sizeof(lb),
     .check = lb_check,

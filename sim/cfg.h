@@ -22,6 +22,7 @@ struct ss_cfgctx {
     const ss_node *map;     /* the mapping the current table reads       */
     char path[400];         /* its dotted path                           */
     const char *const *search; /* folders for pricing files, NULL-ended    */
+    const struct ss_kinds *kinds; /* the kinds components may be of      */
     double max_memory;      /* bytes a run may hold (load-time estimates) */
     double claimed;         /* what the components claimed of it so far  */
     int copies;             /* of the component being checked             */

@@ -234,12 +234,12 @@ static void send_from(ss_sim *sim, uint32_t client)
     }
     ss_obs_sent(sim);
     link_inflight(sim, r);
-    if (sim->dns >= 0 && c->dns_until <= sim->now) {
-        ss_rcomp *dns = &sim->comps[sim->dns];
-        dns->ops->request(dns->state, sim, r); /* answers with ss_sim_resolved */
+    if (sim->resolver >= 0 && c->dns_until <= sim->now) {
+        ss_rcomp *res = &sim->comps[sim->resolver];
+        res->ops->resolve(res->state, sim, r); /* answers with ss_sim_resolved */
         return;
     }
-    if (sim->dns < 0)
+    if (sim->resolver < 0)
         c->dc = (uint8_t)nearest_dc(sim, c->region);
     r->dc = c->dc;
     r->route = sim->routes + ((size_t)k * sim->sc->n_dcs + r->dc) * SS_ROUTE_MAX;

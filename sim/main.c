@@ -136,8 +136,9 @@ static void print_kinds(void)
         "count", "count", "number", "probability", "duration", "distribution",
         "distribution or {read, write}", "rate", "size", "dollars", "true/false", "choice",
         "name", "list of names", "mapping"};
-    for (size_t i = 0; ss_models[i]; i++) {
-        const ss_model_ops *m = ss_models[i];
+    const ss_kinds *kinds = ss_kinds_builtin();
+    for (size_t i = 0; i < kinds->n; i++) {
+        const ss_model_ops *m = kinds->ops[i];
         printf("%s: %s\n", m->kind, m->summary);
         for (const ss_param *p = m->params; p && p->name; p++) {
             printf("  %-17s %-13s %s", p->name,

@@ -199,15 +199,15 @@ void ss_sim_note(ss_sim *sim, const ss_req *req, ss_note what, ss_time ns)
 {
     if (!sim->breakdown_on)
         return;
-    int comp = req->pos == UINT8_MAX ? sim->dns : req->route[req->pos];
+    int comp = req->pos == UINT8_MAX ? sim->resolver : req->route[req->pos];
     ss_obs_note_at(sim, req, comp, what, ns);
 }
 
 void ss_obs_report(ss_sim *sim, ss_result *res)
 {
     ss_obs *o = sim->obs;
-    uint64_t finished = o->run_ok + o->run_failed;
-    res->availability = finished ? (double)o->run_ok / (double)finished : NAN;
+    res->run_ok = o->run_ok;
+    res->run_failed = o->run_failed;
     res->worst_availability = o->worst_avail;
     res->worst_availability_t = o->worst_t;
     res->interval_s = ss_time_to_s(o->interval);

@@ -132,8 +132,11 @@ static void lead_row(FILE *f, const ss_report *r, const ss_row *row, const ss_re
 void ss_out_components_head(FILE *f, const ss_report *r)
 {
     lead_head(f, r);
-    fputs("component,kind,instance,arrivals,throughput_rps,util,mean_queue,"
-          "mean_wait_ms,p95_wait_ms,rejected,hit_ratio,extra\n", f);
+    fputs("component,kind,instance", f);
+    for (int k = 0; k < SS_STATS; k++)
+        if (ss_stat_in_csv(k))
+            fprintf(f, ",%s", ss_stat_name(k));
+    fputs(",extra\n", f);
 }
 
 void ss_out_components_row(FILE *f, const ss_report *r, const ss_row *row)
@@ -143,26 +146,23 @@ void ss_out_components_row(FILE *f, const ss_report *r, const ss_row *row)
         for (int c = 0; c < res->n_comps; c++) {
             const ss_comp_result *cr = &res->comps[c];
             for (int k = -1; k < cr->rep.n_rows; k++) {
-                const ss_comp_row *cw = k < 0 ? &cr->rep.all : &cr->rep.rows[k];
+                const ss_stats *cw = k < 0 ? &cr->rep.all : &cr->rep.rows[k];
                 lead_row(f, r, row, res);
                 ss_out_csv_field(f, cr->name);
                 fprintf(f, ",%s,", cr->kind);
                 ss_out_csv_field(f, cw->instance);
-                fprintf(f, ",%llu,", (unsigned long long)cw->arrivals);
-                ss_out_csv_num(f, cw->throughput_rps, 2);
+                for (int s = 0; s < SS_STATS; s++) {
+                    if (!ss_stat_in_csv(s))
+                        continue;
+                    fputc(',', f);
+                    ss_out_csv_num(f, ss_stats_value(cw, res->window_s, s), ss_stat_decimals(s));
+                }
                 fputc(',', f);
-                ss_out_csv_num(f, cw->util, 4);
-                fputc(',', f);
-                ss_out_csv_num(f, cw->mean_queue, 3);
-                fputc(',', f);
-                ss_out_csv_num(f, cw->mean_wait_ms, 3);
-                fputc(',', f);
-                ss_out_csv_num(f, cw->p95_wait_ms, 3);
-                fprintf(f, ",%llu,", (unsigned long long)cw->rejected);
-                ss_out_csv_num(f, cw->hit_ratio, 4);
-                fputc(',', f);
-                if (k < 0)
-                    ss_out_csv_field(f, cr->rep.extra);
+                if (k < 0) {
+                    char extra[8192];
+                    ss_comp_extra(cr, res->window_s, extra, sizeof extra);
+                    ss_out_csv_field(f, extra);
+                }
                 fputc('\n', f);
             }
         }
@@ -249,7 +249,9 @@ void ss_out_notes_row(FILE *f, const ss_report *r, const ss_row *row)
 {
     for (int rep = 0; rep < row->n_reps; rep++) {
         const ss_result *res = row->reps[rep];
-        for (int w = 0; w < res->n_warnings; w++) {
+        char warnings[8][160];
+        int n = ss_result_warnings(res, warnings, 8);
+        for (int w = 0; w < n; w++) {
             char *name = ss_text_safe_dup(res->scenario);
             fprintf(f, "scalesim: note: %s", name);
             ss_free(name);
@@ -260,7 +262,7 @@ void ss_out_notes_row(FILE *f, const ss_report *r, const ss_row *row)
                 fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s], v);
                 ss_free(v);
             }
-            char *msg = ss_text_safe_dup(res->warnings[w]);
+            char *msg = ss_text_safe_dup(warnings[w]);
             fprintf(f, ": %s\n", msg);
             ss_free(msg);
         }

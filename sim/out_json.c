@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "agg.h"
 #include "scalesim/mem.h"
 
 
@@ -32,6 +33,43 @@ static double round_to(double v, int decimals)
         return v;
     double p = pow(10, decimals);
     return round(v * p) / p;
+}
+
+/* A figure of the row by name: the run's, or with several replications
+ * their mean, and the 95% half-width beside it as NAME_ci95 (never
+ * replication 0's value standing for all of them). */
+static void put(cJSON *o, const ss_report *r, const ss_row *row, const char *key,
+                const char *fig, int decimals)
+{
+    if (row->n_reps == 1) {
+        json_num(o, key, round_to(ss_result_figure(row->res, fig), decimals));
+        return;
+    }
+    double *x = ss_malloc((size_t)row->n_reps * sizeof *x), mean, ci;
+    for (int i = 0; i < row->n_reps; i++)
+        x[i] = ss_result_figure(row->reps[i], fig);
+    ss_agg_values(x, row->n_reps, &mean, &ci);
+    ss_free(x);
+    json_num(o, key, round_to(mean, decimals));
+    if (r->with_ci) {
+        char name[96];
+        snprintf(name, sizeof name, "%s_ci95", key);
+        json_num(o, name, round_to(ci, decimals));
+    }
+}
+
+static void put_group(cJSON *c, const ss_report *r, const ss_row *row, const char *what,
+                      const char *name)
+{
+    static const struct { const char *key; int dec; } figs[] = {
+        {"sent", 0}, {"ok", 0}, {"failed", 0}, {"mean_ms", 3},
+        {"p50_ms", 3}, {"p95_ms", 3}, {"p99_ms", 3}};
+    cJSON_AddStringToObject(c, "name", name);
+    for (size_t i = 0; i < sizeof figs / sizeof figs[0]; i++) {
+        char fig[256];
+        snprintf(fig, sizeof fig, "%s.%s.%s", what, name, figs[i].key);
+        put(c, r, row, figs[i].key, fig, figs[i].dec);
+    }
 }
 
 static cJSON *row_json(const ss_report *r, const ss_row *row)
@@ -77,66 +115,76 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
     }
     cJSON_AddStringToObject(sum, "bottleneck", row->bottleneck);
     cJSON *req = cJSON_AddObjectToObject(o, "requests");
-    cJSON_AddNumberToObject(req, "sent", (double)res->sent);
-    cJSON_AddNumberToObject(req, "ok", (double)res->ok);
-    cJSON_AddNumberToObject(req, "failed", (double)res->failed);
-    cJSON_AddNumberToObject(req, "rejected", (double)res->fail_why[SS_FAIL_REJECTED]);
-    cJSON_AddNumberToObject(req, "down", (double)res->fail_why[SS_FAIL_DOWN]);
-    cJSON_AddNumberToObject(req, "timeout", (double)res->fail_why[SS_FAIL_TIMEOUT]);
-    cJSON_AddNumberToObject(req, "error", (double)res->fail_why[SS_FAIL_ERROR]);
-    cJSON_AddNumberToObject(req, "limited", (double)res->fail_why[SS_FAIL_LIMITED]);
-    json_num(req, "mean_in_flight", round_to(res->mean_in_flight, 3));
+    static const char *const outcomes[] = {"sent", "ok", "failed", "rejected", "down",
+                                           "timeout", "error", "limited"};
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++) {
+        char fig[32];
+        snprintf(fig, sizeof fig, "requests.%s", outcomes[i]);
+        put(req, r, row, outcomes[i], fig, 0);
+    }
+    put(req, r, row, "mean_in_flight", "mean_in_flight", 3);
     cJSON *av = cJSON_AddObjectToObject(o, "availability");
-    json_num(av, "run", round_to(res->availability, 6));
-    json_num(av, "worst_interval", round_to(res->worst_availability, 6));
-    json_num(av, "worst_interval_t_s", res->worst_availability_t);
+    put(av, r, row, "run", "availability", 6);
+    put(av, r, row, "worst_interval", "availability.worst_interval", 6);
+    if (row->n_reps == 1)
+        json_num(av, "worst_interval_t_s", res->worst_availability_t);
     cJSON_AddNumberToObject(av, "interval_s", res->interval_s);
-    if (res->n_warnings) {
-        cJSON *w = cJSON_AddArrayToObject(o, "warnings");
-        for (int i = 0; i < res->n_warnings; i++)
-            cJSON_AddItemToArray(w, cJSON_CreateString(res->warnings[i]));
+    /* every replication's warnings, each once */
+    cJSON *warnings = NULL;
+    char seen[32][160];
+    int n_seen = 0;
+    for (int k = 0; k < row->n_reps; k++) {
+        char warn[8][160];
+        int n = ss_result_warnings(row->reps[k], warn, 8);
+        for (int i = 0; i < n; i++) {
+            bool dup = false;
+            for (int j = 0; j < n_seen && !dup; j++)
+                dup = strcmp(seen[j], warn[i]) == 0;
+            if (dup || n_seen == 32)
+                continue;
+            snprintf(seen[n_seen++], sizeof seen[0], "%s", warn[i]);
+            if (!warnings)
+                warnings = cJSON_AddArrayToObject(o, "warnings");
+            cJSON_AddItemToArray(warnings, cJSON_CreateString(warn[i]));
+        }
+    }
+    /* what the engine did: over every replication of the row */
+    uint64_t events = 0, simulated = 0;
+    double peak = 0, req_bytes = 0, ev_bytes = 0;
+    for (int k = 0; k < row->n_reps; k++) {
+        const ss_result *x = row->reps[k];
+        events += x->events;
+        simulated += x->requests_total;
+        peak = fmax(peak, (double)x->peak_in_flight);
+        req_bytes = fmax(req_bytes, (double)x->request_bytes);
+        ev_bytes = fmax(ev_bytes, (double)x->event_bytes);
     }
     cJSON *eng = cJSON_AddObjectToObject(o, "engine");
-    cJSON_AddNumberToObject(eng, "events", (double)res->events);
+    cJSON_AddNumberToObject(eng, "events", (double)events);
     cJSON_AddStringToObject(eng, "event_queue", res->event_queue);
-    cJSON_AddNumberToObject(eng, "requests_simulated", (double)res->requests_total);
-    cJSON_AddNumberToObject(eng, "peak_in_flight", (double)res->peak_in_flight);
-    cJSON_AddNumberToObject(eng, "request_bytes", (double)res->request_bytes);
-    cJSON_AddNumberToObject(eng, "event_bytes", (double)res->event_bytes);
+    cJSON_AddNumberToObject(eng, "requests_simulated", (double)simulated);
+    cJSON_AddNumberToObject(eng, "peak_in_flight", peak);
+    cJSON_AddNumberToObject(eng, "request_bytes", req_bytes);
+    cJSON_AddNumberToObject(eng, "event_bytes", ev_bytes);
     cJSON *classes = cJSON_AddArrayToObject(o, "classes");
     for (int k = 0; k < res->n_classes; k++) {
-        const ss_class_result *cr = &res->classes[k];
         cJSON *c = cJSON_CreateObject();
-        cJSON_AddStringToObject(c, "name", cr->name);
-        cJSON_AddNumberToObject(c, "sent", (double)cr->sent);
-        cJSON_AddNumberToObject(c, "ok", (double)cr->ok);
-        cJSON_AddNumberToObject(c, "failed", (double)cr->failed);
-        double v;
-        json_num(c, "mean_ms", ss_hist_mean(&cr->lat, &v) ? round_to(v * 1e-6, 3) : NAN);
-        static const struct { const char *name; double q; } qs[] = {
-            {"p50_ms", 0.5}, {"p95_ms", 0.95}, {"p99_ms", 0.99}};
-        for (int i = 0; i < 3; i++)
-            json_num(c, qs[i].name, round_to(ss_result_quantile_ms(&cr->lat, qs[i].q), 3));
+        put_group(c, r, row, "classes", res->classes[k].name);
         cJSON_AddItemToArray(classes, c);
     }
     if (res->n_regions) {
         cJSON *regions = cJSON_AddArrayToObject(o, "regions");
         for (int k = 0; k < res->n_regions; k++) {
-            const ss_region_result *rr = &res->regions[k];
             cJSON *c = cJSON_CreateObject();
-            cJSON_AddStringToObject(c, "name", rr->name);
-            cJSON_AddNumberToObject(c, "sent", (double)rr->sent);
-            cJSON_AddNumberToObject(c, "ok", (double)rr->ok);
-            cJSON_AddNumberToObject(c, "failed", (double)rr->failed);
-            double v;
-            json_num(c, "mean_ms", ss_hist_mean(&rr->lat, &v) ? round_to(v * 1e-6, 3) : NAN);
-            static const struct { const char *name; double q; } qs[] = {
-                {"p50_ms", 0.5}, {"p95_ms", 0.95}, {"p99_ms", 0.99}};
-            for (int i = 0; i < 3; i++)
-                json_num(c, qs[i].name, round_to(ss_result_quantile_ms(&rr->lat, qs[i].q), 3));
+            put_group(c, r, row, "regions", res->regions[k].name);
             cJSON_AddItemToArray(regions, c);
         }
     }
+    /* the order of the keys is the report's since step 4 */
+    static const ss_stat stats[] = {SS_STAT_ARRIVALS, SS_STAT_THROUGHPUT_RPS, SS_STAT_UTIL,
+                                    SS_STAT_MEAN_QUEUE, SS_STAT_MEAN_WAIT_MS,
+                                    SS_STAT_P95_WAIT_MS, SS_STAT_WAIT_PROB, SS_STAT_REJECTED,
+                                    SS_STAT_HIT_RATIO};
     cJSON *comps = cJSON_AddArrayToObject(o, "components");
     cJSON *cost = cJSON_AddObjectToObject(o, "cost_month_usd");
     for (int i = 0; i < res->n_comps; i++) {
@@ -144,38 +192,32 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
         cJSON *c = cJSON_CreateObject();
         cJSON_AddStringToObject(c, "name", cr->name);
         cJSON_AddStringToObject(c, "kind", cr->kind);
-        const ss_comp_row *a = &cr->rep.all;
-        cJSON_AddNumberToObject(c, "arrivals", (double)a->arrivals);
-        json_num(c, "throughput_rps", round_to(a->throughput_rps, 2));
-        json_num(c, "util", round_to(a->util, 4));
-        json_num(c, "mean_queue", round_to(a->mean_queue, 3));
-        json_num(c, "mean_wait_ms", round_to(a->mean_wait_ms, 3));
-        json_num(c, "p95_wait_ms", round_to(a->p95_wait_ms, 3));
-        json_num(c, "wait_prob", round_to(a->wait_prob, 4));
-        cJSON_AddNumberToObject(c, "rejected", (double)a->rejected);
-        json_num(c, "hit_ratio", round_to(a->hit_ratio, 4));
-        /* extra: "k=v;k=v" as an object, numbers where they parse */
-        cJSON *ex = cJSON_AddObjectToObject(c, "extra");
-        char *copy = ss_strdup(cr->rep.extra), *save = NULL;
-        for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-            char *eq = strchr(kv, '=');
-            if (!eq)
-                continue;
-            *eq = '\0';
-            char *end;
-            double v = strtod(eq + 1, &end);
-            if (*end == '\0' && end != eq + 1 && isfinite(v))
-                cJSON_AddNumberToObject(ex, kv, v);
-            else
-                cJSON_AddStringToObject(ex, kv, eq + 1);
+        char fig[256];
+        for (size_t k = 0; k < sizeof stats / sizeof stats[0]; k++) {
+            snprintf(fig, sizeof fig, "components.%s.%s", cr->name, ss_stat_name(stats[k]));
+            put(c, r, row, ss_stat_name(stats[k]), fig, ss_stat_decimals(stats[k]));
         }
-        ss_free(copy);
-        json_num(c, "cost_month_usd", round_to(cr->cost_month, 2));
-        json_num(cost, cr->name, round_to(cr->cost_month, 2));
+        /* the kind's figures: numbers as numbers, words as words */
+        cJSON *ex = cJSON_AddObjectToObject(c, "extra");
+        for (int k = 0; k < cr->rep.n_kf; k++) {
+            if (!ss_kfig_present(cr, k, res->window_s))
+                continue;
+            if (ss_kfig_numeric(cr, k)) {
+                snprintf(fig, sizeof fig, "components.%s.%s", cr->name, cr->kf_names[k]);
+                put(ex, r, row, cr->kf_names[k], fig, ss_kfig_decimals(cr, k));
+            } else {
+                char text[4096];
+                cJSON_AddStringToObject(ex, cr->kf_names[k],
+                                        ss_kfig_text(cr, k, res->window_s, text, sizeof text));
+            }
+        }
+        snprintf(fig, sizeof fig, "components.%s.cost_month_usd", cr->name);
+        put(c, r, row, "cost_month_usd", fig, 2);
+        put(cost, r, row, cr->name, fig, 2);
         cJSON_AddItemToArray(comps, c);
     }
     json_num(cost, "total", round_to(row->fig[SS_FIG_COST_MONTH], 2));
-    if (res->n_breakdown) {
+    if (res->n_breakdown && row->n_reps == 1) {
         static const char *const what[SS_NOTES] = {"wait", "service", "network"};
         cJSON *bd = cJSON_AddArrayToObject(o, "breakdown");
         for (int b = 0; b < res->n_breakdown; b++) {

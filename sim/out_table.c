@@ -91,23 +91,6 @@ static void note(char *buf, size_t n, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A number from a component's key=value figures. */
-static bool extra_num(const char *extra, const char *key, double *out)
-{
-    size_t kl = strlen(key);
-    for (const char *p = extra; p && *p;) {
-        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            char *end;
-            *out = strtod(p + kl + 1, &end);
-            return end != p + kl + 1;
-        }
-        p = strchr(p, ';');
-        if (p)
-            p++;
-    }
-    return false;
-}
-
 /* One run in detail: each component's load, for a person reading why. */
 static void table_components(FILE *f, const ss_result *res)
 {
@@ -120,44 +103,46 @@ static void table_components(FILE *f, const ss_result *res)
         cells[0][c] = ss_strdup(head[c]);
     for (int i = 0; i < res->n_comps; i++) {
         const ss_comp_result *cr = &res->comps[i];
-        const ss_comp_row *a = &cr->rep.all;
+        const ss_stats *a = &cr->rep.all;
+        double w = res->window_s;
         char **L = cells[i + 1], b[64];
         L[0] = ss_text_safe_dup(cr->name);
         L[1] = ss_strdup(cr->kind);
-        if (isfinite(a->util))
-            snprintf(b, sizeof b, "%.0f%%", a->util * 100);
+        double util = ss_stats_value(a, w, SS_STAT_UTIL);
+        if (isfinite(util))
+            snprintf(b, sizeof b, "%.0f%%", util * 100);
         else
             snprintf(b, sizeof b, "-");
         L[2] = ss_strdup(b);
-        cell_num(b, sizeof b, a->mean_wait_ms, 3);
+        cell_num(b, sizeof b, ss_stats_value(a, w, SS_STAT_MEAN_WAIT_MS), 3);
         L[3] = ss_strdup(b);
-        cell_num(b, sizeof b, a->p95_wait_ms, 3);
+        cell_num(b, sizeof b, ss_stats_value(a, w, SS_STAT_P95_WAIT_MS), 3);
         L[4] = ss_strdup(b);
         snprintf(b, sizeof b, "%llu", (unsigned long long)a->rejected);
         L[5] = ss_strdup(b);
-        char notes[400] = "";
-        if (isfinite(a->hit_ratio))
-            note(notes, sizeof notes, "hit ratio %.1f%%", a->hit_ratio * 100);
-        if (isfinite(cr->rep.peak_util) && cr->rep.peak_part[0])
-            note(notes, sizeof notes, "busiest: %s %.0f%%", cr->rep.peak_part,
-                 cr->rep.peak_util * 100);
+        char notes[400] = "", part[72];
+        double hit = ss_stats_value(a, w, SS_STAT_HIT_RATIO);
+        if (isfinite(hit))
+            note(notes, sizeof notes, "hit ratio %.1f%%", hit * 100);
+        double peak = ss_comp_peak(cr, w, part, sizeof part);
+        if (isfinite(peak) && part[0])
+            note(notes, sizeof notes, "busiest: %s %.0f%%", part, peak * 100);
         double v;
-        if (extra_num(cr->rep.extra, "stale_read_ratio", &v))
+        if (ss_comp_kfig(cr, "stale_read_ratio", w, &v))
             note(notes, sizeof notes, "stale reads %.1f%%", v * 100);
         /* overload: what the averages above hide */
-        double util = isfinite(cr->rep.peak_util) ? cr->rep.peak_util : a->util;
-        if (isfinite(util) && util >= 0.95)
-            note(notes, sizeof notes, "%s capacity: %.1f%% busy", util >= 0.99 ? "at" : "near",
-                 util * 100);
-        double p95, peak, final;
-        if (extra_num(cr->rep.extra, "message_p95_ms", &p95))
+        if (isfinite(peak) && peak >= 0.95)
+            note(notes, sizeof notes, "%s capacity: %.1f%% busy", peak >= 0.99 ? "at" : "near",
+                 peak * 100);
+        double p95, top, final;
+        if (ss_comp_kfig(cr, "message_p95_ms", w, &p95))
             note(notes, sizeof notes, "messages p95 %.1f ms", p95);
-        if (extra_num(cr->rep.extra, "backlog_peak", &peak) &&
-            extra_num(cr->rep.extra, "backlog_final", &final))
-            note(notes, sizeof notes, "backlog peak %.0f, final %.0f", peak, final);
-        if (extra_num(cr->rep.extra, "backlog_growth_per_s", &v))
+        if (ss_comp_kfig(cr, "backlog_peak", w, &top) &&
+            ss_comp_kfig(cr, "backlog_final", w, &final))
+            note(notes, sizeof notes, "backlog peak %.0f, final %.0f", top, final);
+        if (ss_comp_kfig(cr, "backlog_growth_per_s", w, &v))
             note(notes, sizeof notes, "backlog growing %.0f/s: consumers too slow", v);
-        if (cr->rep.billable_instances > 0 && !(cr->cost_month > 0))
+        if (cr->rep.billable_instances > 0 && !(ss_comp_cost(cr, w) > 0))
             note(notes, sizeof notes, "no price (give instance_type or price_per_hour)");
         L[6] = ss_text_safe_dup(notes);
     }

@@ -1,11 +1,8 @@
 /*
- * sim/report.c -- from a finished run to an ss_result.
- *
- * Cost per month: each instance's hourly price x 730 hours, plus per-use
- * prices (DNS queries, CDN egress, broker messages) scaled from the measured
- * window to a month of 730 hours. The bottleneck is the component with the
- * highest utilisation (ties: the first in the scenario); a component made
- * of unlike parts (a database) competes with its busiest part.
+ * sim/report.c -- from a finished run to a self-contained ss_result: the
+ * engine's counters and each model's report, copied raw (the figures are
+ * derived by sim/result.c). Also the calls a model's report makes
+ * (ss_report_rows, ss_report_part, ss_report_kf ...).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -18,72 +15,90 @@
 
 #define HOURS_PER_MONTH 730.0
 
-const char *ss_fig_name(ss_fig f)
-{
-    switch (f) {
-#define XX(id, name, dec) case SS_FIG_##id: return name;
-        SS_FIG_MAP(XX)
-#undef XX
-    case SS_FIGS: break;
-    }
-    return "?";
-}
-
-int ss_fig_decimals(ss_fig f)
-{
-    switch (f) {
-#define XX(id, name, dec) case SS_FIG_##id: return dec;
-        SS_FIG_MAP(XX)
-#undef XX
-    case SS_FIGS: break;
-    }
-    return 3;
-}
-
-ss_comp_row *ss_report_rows(ss_comp_report *out, int n)
+ss_stats *ss_report_rows(ss_comp_report *out, int n)
 {
     out->rows = ss_calloc((size_t)(n > 0 ? n : 1), sizeof *out->rows);
     out->n_rows = n;
+    for (int i = 0; i < n; i++)
+        ss_hist_init(&out->rows[i].wait);
     return out->rows;
 }
 
-void ss_report_extra(ss_comp_report *out, const char *fmt, ...)
+void ss_report_part(ss_comp_report *out, const char *name, const int *rows, int n)
 {
-    size_t used = strlen(out->extra);
-    if (used >= sizeof out->extra - 1)
-        return;
-    if (used)
-        out->extra[used++] = ';';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(out->extra + used, sizeof out->extra - used, fmt, ap);
-    va_end(ap);
+    out->parts = ss_realloc(out->parts, (size_t)(out->n_parts + 1) * sizeof *out->parts);
+    ss_part *p = &out->parts[out->n_parts++];
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->rows = ss_malloc((size_t)(n > 0 ? n : 1) * sizeof *p->rows);
+    memcpy(p->rows, rows, (size_t)n * sizeof *rows);
+    p->n_rows = n;
 }
 
-void ss_result_warn(ss_result *res, const char *fmt, ...)
+ss_kfig *ss_report_kf(ss_comp_report *out, int i, int dc)
 {
-    if (res->n_warnings >= (int)(sizeof res->warnings / sizeof res->warnings[0]))
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(res->warnings[res->n_warnings++], sizeof res->warnings[0], fmt, ap);
-    va_end(ap);
+    return &out->kf[out->kf_first[i] + dc];
 }
 
-static double quantile_ms(const ss_hist *h, double q)
+void ss_kf_hist(ss_kfig *k, const ss_hist *h)
 {
-    double v;
-    return ss_hist_quantile(h, q, &v) ? v * 1e-6 : NAN;
+    if (!k->hist)
+        k->hist = ss_hist_new();
+    ss_hist_merge(k->hist, h);
+    k->set = true;
 }
 
-uint64_t ss_result_quantile_need(double q)
+void ss_kf_list(ss_kfig *k, const double *v, int n)
 {
-    return (uint64_t)ceil(10 / (1 - q) - 1e-9);
+    ss_free(k->list);
+    k->list = ss_malloc((size_t)(n > 0 ? n : 1) * sizeof *k->list);
+    memcpy(k->list, v, (size_t)n * sizeof *v);
+    k->n_list = n;
+    k->set = true;
 }
 
-double ss_result_quantile_ms(const ss_hist *h, double q)
+static void collect_comp(ss_sim *sim, ss_rcomp *c, ss_comp_result *cr)
 {
-    return h->n >= ss_result_quantile_need(q) ? quantile_ms(h, q) : NAN;
+    const ss_scenario *sc = sim->sc;
+    snprintf(cr->name, sizeof cr->name, "%s", c->name);
+    cr->window_s = ss_sim_window_s(sim);
+    cr->kind = c->ops->kind;
+    cr->kf_defs = c->ops->figures;
+    ss_comp_report *rep = &cr->rep;
+    snprintf(rep->all.instance, sizeof rep->all.instance, "all");
+    ss_hist_init(&rep->all.wait);
+    rep->usage_price = NAN;
+    /* lay out the kind's figures: a slot each, a slot per datacenter
+     * for a per-datacenter one */
+    int n_defs = 0, n_slots = 0;
+    for (const ss_kfig_def *d = c->ops->figures; d && d->name; d++, n_defs++)
+        n_slots += (d->flags & SS_KF_PER_DC) ? sc->n_dcs : 1;
+    int *first = ss_calloc((size_t)(n_defs + 1), sizeof *first);
+    rep->kf = ss_calloc((size_t)(n_slots ? n_slots : 1), sizeof *rep->kf);
+    rep->n_kf = n_slots;
+    rep->kf_first = first;
+    cr->kf_names = ss_calloc((size_t)(n_slots ? n_slots : 1), sizeof *cr->kf_names);
+    cr->kf_def = ss_calloc((size_t)(n_slots ? n_slots : 1), sizeof *cr->kf_def);
+    int slot = 0;
+    for (int i = 0; i < n_defs; i++) {
+        const ss_kfig_def *d = &c->ops->figures[i];
+        first[i] = slot;
+        int n = (d->flags & SS_KF_PER_DC) ? sc->n_dcs : 1;
+        for (int k = 0; k < n; k++, slot++) {
+            cr->kf_def[slot] = i;
+            if (d->flags & SS_KF_PER_DC)
+                snprintf(cr->kf_names[slot], sizeof cr->kf_names[0], "%.20s_%.40s", d->name,
+                         sc->dcs[k].name);
+            else
+                snprintf(cr->kf_names[slot], sizeof cr->kf_names[0], "%s", d->name);
+        }
+    }
+    if (c->ops->report)
+        c->ops->report(c->state, sim, rep);
+    rep->kf_first = NULL;
+    ss_free(first);
+    cr->fixed_month = rep->billable_instances * c->def->price_per_hour * HOURS_PER_MONTH;
+    cr->usage_scale = c->ops->usage_scale;
+    cr->pricing_price = c->def->usage_price;
 }
 
 void ss_report_build(ss_sim *sim, ss_result *res)
@@ -129,97 +144,12 @@ void ss_report_build(ss_sim *sim, ss_result *res)
         }
     }
     ss_client_account_inflight(sim);
-    res->mean_in_flight = window > 0 ? sim->inflight_area / (window * 1e9) : NAN;
-
-    double *fig = res->fig;
-    fig[SS_FIG_OFFERED_RPS] = window > 0 ? (double)res->sent / window : NAN;
-    fig[SS_FIG_THROUGHPUT_RPS] = window > 0 ? (double)res->ok / window : NAN;
-    double mean;
-    fig[SS_FIG_MEAN_MS] = ss_hist_mean(&res->lat, &mean) ? mean * 1e-6 : NAN;
-    /* A percentile means something only with answers beyond it: ask for
-     * ten (P50: 20 answers, P95: 200, P99: 1000), else report none and
-     * say why rather than print a number that looks precise. */
-    static const struct { ss_fig fig; double q; const char *name; } pct[] = {
-        {SS_FIG_P50_MS, 0.50, "p50"}, {SS_FIG_P95_MS, 0.95, "p95"}, {SS_FIG_P99_MS, 0.99, "p99"}};
-    for (int i = 0; i < 3; i++) {
-        uint64_t need = ss_result_quantile_need(pct[i].q);
-        if (res->lat.n >= need) {
-            fig[pct[i].fig] = quantile_ms(&res->lat, pct[i].q);
-        } else {
-            fig[pct[i].fig] = NAN;
-            if (res->lat.n > 0)
-                ss_result_warn(res, "%s not reported: %llu answers are too few (it needs %llu)",
-                               pct[i].name, (unsigned long long)res->lat.n,
-                               (unsigned long long)need);
-        }
-    }
-    uint64_t done = res->ok + res->failed;
-    fig[SS_FIG_ERROR_RATE] = done ? (double)res->failed / (double)done : NAN;
+    res->inflight_ns = sim->inflight_area;
     ss_obs_report(sim, res);
 
     res->n_comps = sim->n_comps;
     res->comps = ss_calloc((size_t)sim->n_comps, sizeof *res->comps);
-    double cost = 0, best_util = -1;
-    double month_s = HOURS_PER_MONTH * 3600;
-    for (int i = 0; i < sim->n_comps; i++) {
-        ss_rcomp *c = &sim->comps[i];
-        ss_comp_result *cr = &res->comps[i];
-        snprintf(cr->name, sizeof cr->name, "%s", c->name);
-        cr->kind = c->ops->kind;
-        /* what a model does not fill does not exist */
-        ss_comp_row *a = &cr->rep.all;
-        a->throughput_rps = a->util = a->mean_queue = a->mean_wait_ms = a->p95_wait_ms = NAN;
-        a->hit_ratio = a->wait_prob = NAN;
-        cr->rep.peak_util = NAN;
-        cr->rep.usage_price = NAN;
-        snprintf(cr->rep.all.instance, sizeof cr->rep.all.instance, "all");
-        if (c->ops->report)
-            c->ops->report(c->state, sim, &cr->rep);
-        cr->cost_month = cr->rep.billable_instances * c->def->price_per_hour * HOURS_PER_MONTH;
-        if (window > 0 && !isnan(cr->rep.usage_price))
-            cr->cost_month += cr->rep.usage_units * cr->rep.usage_price * month_s / window;
-        else if (window > 0 && c->ops->usage_scale > 0)
-            cr->cost_month += cr->rep.usage_units / c->ops->usage_scale * c->def->usage_price *
-                              month_s / window;
-        cost += cr->cost_month;
-        double util = isnan(cr->rep.peak_util) ? cr->rep.all.util : cr->rep.peak_util;
-        if (!isnan(util) && util > best_util) {
-            best_util = util;
-            if (cr->rep.peak_part[0])
-                snprintf(res->bottleneck, sizeof res->bottleneck, "%.60s.%.63s", c->name,
-                         cr->rep.peak_part);
-            else
-                snprintf(res->bottleneck, sizeof res->bottleneck, "%s", c->name);
-        }
-    }
-    fig[SS_FIG_COST_MONTH] = cost;
-    double per_month = fig[SS_FIG_THROUGHPUT_RPS] * month_s;
-    fig[SS_FIG_COST_PER_MILLION] = per_month > 0 ? cost / (per_month / 1e6) : NAN;
-    fig[SS_FIG_BOTTLENECK_UTIL] = best_util >= 0 ? best_util : NAN;
-}
-
-void ss_result_free(ss_result *r)
-{
-    if (!r)
-        return;
-    for (int k = 0; k < r->n_classes; k++) {
-        ss_hist_release(&r->classes[k].lat);
-        ss_free(r->classes[k].name);
-    }
-    for (int k = 0; k < r->n_regions; k++) {
-        ss_hist_release(&r->regions[k].lat);
-        ss_free(r->regions[k].name);
-    }
-    ss_free(r->scenario);
-    ss_free(r->regions);
-    for (size_t i = 0; i < r->n_series; i++)
-        ss_free(r->series[i].util);
-    ss_free(r->series);
-    ss_free(r->breakdown);
-    for (int i = 0; i < r->n_comps; i++)
-        ss_free(r->comps[i].rep.rows);
-    ss_hist_release(&r->lat);
-    ss_free(r->classes);
-    ss_free(r->comps);
-    ss_free(r);
+    for (int i = 0; i < sim->n_comps; i++)
+        collect_comp(sim, &sim->comps[i], &res->comps[i]);
+    ss_result_finish(res);
 }

@@ -558,10 +558,12 @@ static void build_components(ss_cfgctx *ctx, const ss_node *root)
     const char *kinds[32];
     size_t n_kinds = 0;
     char list[300] = "";
-    for (size_t i = 0; ss_models[i] && n_kinds < 32; i++) {
-        kinds[n_kinds++] = ss_models[i]->kind;
-        strcat(list, i ? ", " : "");
-        strcat(list, ss_models[i]->kind);
+    for (size_t i = 0; i < ctx->kinds->n && n_kinds < 32; i++) {
+        kinds[n_kinds++] = ctx->kinds->ops[i]->kind;
+        if (strlen(list) + strlen(ctx->kinds->ops[i]->kind) + 3 < sizeof list) {
+            strcat(list, i ? ", " : "");
+            strcat(list, ctx->kinds->ops[i]->kind);
+        }
     }
     for (size_t i = 0; i < comps->n_pairs; i++) {
         const ss_node_pair *p = &comps->pairs[i];
@@ -599,7 +601,7 @@ static void build_components(ss_cfgctx *ctx, const ss_node *root)
             mark_broken(sc, p->key);
             continue;
         }
-        const ss_model_ops *ops = ss_model_find(kind->str);
+        const ss_model_ops *ops = ss_kinds_find(ctx->kinds, kind->str);
         if (!ops) {
             const char *hint = ss_cfg_suggest(kind->str, kinds, n_kinds);
             if (hint)
@@ -610,6 +612,17 @@ static void build_components(ss_cfgctx *ctx, const ss_node *root)
             mark_broken(sc, p->key);
             continue;
         }
+        if (ops->resolve)
+            for (int k = 0; k < sc->n_comps; k++)
+                if (sc->comps[k].ops->resolve) {
+                    ss_cfg_at(ctx, kind, kpath, "a scenario has one resolver, and \"%s\" is "
+                              "one already", sc->comps[k].name);
+                    mark_broken(sc, p->key);
+                    ops = NULL;
+                    break;
+                }
+        if (!ops)
+            continue;
         ss_component *c = &sc->comps[sc->n_comps++];
         c->name = own_str(sc, p->key);
         c->ops = ops;
@@ -1054,6 +1067,29 @@ static void build_workload(ss_cfgctx *ctx, const ss_node *root)
     ctx->map = saved;
 }
 
+/* The kinds whose faults may name `what`, for an error: "database" or
+ * "database or cache". */
+static void kinds_with(const ss_cfgctx *ctx, ss_target what, char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ctx->kinds->n && used + 1 < n; i++)
+        if (ctx->kinds->ops[i]->targets & (1u << what)) {
+            int w = snprintf(buf + used, n - used, "%s%s", used ? " or " : "",
+                             ctx->kinds->ops[i]->kind);
+            used += w > 0 ? (size_t)w : 0;
+        }
+}
+
+/* How many of `what` component c has (1 instance when its kind does not
+ * say: NAME[0] is the one there is). */
+static long target_count(const ss_cfgctx *ctx, const ss_component *c, ss_target what)
+{
+    if (!(c->ops->targets & (1u << what)) || !c->ops->target_count)
+        return what == SS_TARGET_INSTANCE ? 1 : 0;
+    return c->ops->target_count(c->cfg, ctx, what);
+}
+
 static void build_faults(ss_cfgctx *ctx, const ss_node *root)
 {
     ss_scenario *sc = ctx->sc;
@@ -1158,14 +1194,14 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
                           ? strtol(rest + 2, &rend, 10)
                           : -1;
             if (rk >= 0 && rend && *rend == '\0') {
-                const ss_param *rp = param_named(c->ops->params, "replicas");
-                if (!rp) {
-                    ss_cfg_at(ctx, tn, tp, "\"%s\" is of kind %s: only a database has replicas",
-                              name, c->ops->kind);
+                if (!(c->ops->targets & (1u << SS_TARGET_REPLICA))) {
+                    char who[200];
+                    kinds_with(ctx, SS_TARGET_REPLICA, who, sizeof who);
+                    ss_cfg_at(ctx, tn, tp, "\"%s\" is of kind %s: only a %s has replicas", name,
+                              c->ops->kind, who);
                     continue;
                 }
-                int per_dc = *(const int *)((const char *)c->cfg + rp->offset);
-                long n = (long)per_dc * sc->n_dcs;
+                long n = target_count(ctx, c, SS_TARGET_REPLICA);
                 if (rk < 1 || rk > n) {
                     ss_cfg_at(ctx, tn, tp, "\"%s\" has %ld replica%s (r1 to r%ld), got %s", name,
                               n, n == 1 ? "" : "s", n, rest + 1);
@@ -1173,37 +1209,27 @@ static void build_faults(ss_cfgctx *ctx, const ss_node *root)
                 }
                 ft->replica = (int)rk;
             } else if (strcmp(rest, ".primary") == 0) {
-                if (!param_named(c->ops->params, "replicas")) {
-                    ss_cfg_at(ctx, tn, tp, "\"%s\" is of kind %s: only a database has a primary",
-                              name, c->ops->kind);
+                if (!(c->ops->targets & (1u << SS_TARGET_PRIMARY))) {
+                    char who[200];
+                    kinds_with(ctx, SS_TARGET_PRIMARY, who, sizeof who);
+                    ss_cfg_at(ctx, tn, tp, "\"%s\" is of kind %s: only a %s has a primary",
+                              name, c->ops->kind, who);
                     continue;
                 }
                 ft->primary = true;
             } else if (rest[0] == '[') {
                 char *end;
                 long idx = strtol(rest + 1, &end, 10);
-                /* instances, a database's shards (NAME[i] is shard i), or a
-                 * CDN's edges (NAME[i] is the i-th of pops, every region
-                 * when pops is not given) */
-                const ss_param *ip = param_named(c->ops->params, "instances");
-                if (!ip)
-                    ip = param_named(c->ops->params, "shards");
-                const ss_param *pp = param_named(c->ops->params, "pops");
-                int n = 1;
-                if (ip)
-                    n = *(const int *)((const char *)c->cfg + ip->offset);
-                else if (pp && pp->type == SS_P_STRLIST) {
-                    n = ((const ss_strlist *)((const char *)c->cfg + pp->offset))->n;
-                    if (n == 0)
-                        n = sc->n_regions;
-                }
+                /* what NAME[i] counts is the kind's: instances, a
+                 * database's shards, a CDN's edges */
+                long n = target_count(ctx, c, SS_TARGET_INSTANCE);
                 if (end == rest + 1 || strcmp(end, "]") != 0 || idx < 0) {
                     ss_cfg_at(ctx, tn, tp, "expected NAME[i] with i a whole number, got \"%s\"",
                               t);
                     continue;
                 }
                 if (idx >= n) {
-                    ss_cfg_at(ctx, tn, tp, "\"%s\" has %d instance%s (0 to %d), got [%ld]", name,
+                    ss_cfg_at(ctx, tn, tp, "\"%s\" has %ld instance%s (0 to %ld), got [%ld]", name,
                               n, n == 1 ? "" : "s", n - 1, idx);
                     continue;
                 }
@@ -1523,6 +1549,7 @@ ss_scenario *ss_scenario_load_with(const char *file, const ss_override *sets, in
     ss_cfgctx ctx = {.diag = d, .sc = sc};
     ctx.search = search_path(opts ? opts->search : NULL, dirs, sizeof dirs, search, 16);
     ctx.max_memory = opts && opts->max_memory > 0 ? opts->max_memory : ss_default_max_memory();
+    ctx.kinds = opts && opts->kinds ? opts->kinds : ss_kinds_builtin();
     build(&ctx, root, file);
     ss_node_free(root);
     if (ss_diag_errors(d) != errs) {

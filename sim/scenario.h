@@ -167,6 +167,8 @@ typedef struct ss_load_opts {
      * entries cannot fit) is refused at load. 0: a quarter of the
      * machine's memory. */
     double max_memory;
+    /* The component kinds (sim/registry.h); NULL: the built-in ones. */
+    const struct ss_kinds *kinds;
 } ss_load_opts;
 
 /* The default of ss_load_opts.max_memory on this machine. */

@@ -403,7 +403,7 @@ static void setup_components(ss_sim *sim)
     const ss_scenario *sc = sim->sc;
     int cap = sc->n_comps * sc->n_dcs;
     sim->comps = ss_calloc((size_t)cap, sizeof *sim->comps);
-    sim->dns = -1;
+    sim->resolver = -1;
     for (int i = 0; i < sc->n_comps; i++) {
         const ss_component *def = &sc->comps[i];
         bool single = single_copy(sc, def);
@@ -430,8 +430,8 @@ static void setup_components(ss_sim *sim)
             c->ctx.cfg = def->cfg;
             c->ctx.rng = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, c->name, 0));
             c->has_reply = def->ops->reply != NULL;
-            if (strcmp(def->ops->kind, "dns") == 0)
-                sim->dns = id;
+            if (def->ops->resolve)
+                sim->resolver = id;
         }
     }
     /* Classes' own service times, before the models look for them. */

@@ -72,7 +72,7 @@ struct ss_sim {
     int n_comps;
     int rc_of[SS_MAX_COMPONENTS][SS_MAX_REGIONS]; /* [scenario comp][dc]  */
     uint16_t *routes;       /* [class][dc][SS_ROUTE_MAX] runtime ids       */
-    int dns;                /* runtime id of the DNS component, or -1     */
+    int resolver;           /* runtime id of the resolver (DNS), or -1     */
 
     /* network latencies, constant ones precomputed */
     ss_time lat_ns[SS_MAX_REGIONS][SS_MAX_REGIONS];

@@ -253,6 +253,13 @@ void ss_station_fault(ss_station *st, ss_sim *sim, const ss_fault_ev *f)
     }
 }
 
+int ss_station_target_count(const void *cfg, const ss_cfgctx *ctx, ss_target what)
+{
+    (void)ctx;
+    /* the station's config is the first member of the kind's */
+    return what == SS_TARGET_INSTANCE ? ((const ss_station_cfg *)cfg)->instances : 0;
+}
+
 void ss_station_check(const ss_station_cfg *cfg, ss_cfgctx *ctx)
 {
     if (cfg->instances > 10000)
@@ -262,33 +269,24 @@ void ss_station_check(const ss_station_cfg *cfg, ss_cfgctx *ctx)
         ss_cfg_error(ctx, "cores", "expected at most 4096 cores, got %d", cfg->cores);
 }
 
-static void fill_row(ss_comp_row *row, const ss_station_inst *in, int n_inst, int cores,
-                     double window_s, const ss_hist *wait)
+/* The raw figures of n_inst instances into row (sums in instance order). */
+static void fill_row(ss_stats *row, const ss_station_inst *in, int n_inst, int cores,
+                     const ss_hist *wait)
 {
-    uint64_t started = 0, waited = 0;
-    double wait_sum = 0, busy = 0, queue = 0;
-    row->arrivals = 0;
-    row->rejected = 0;
-    uint64_t done = 0;
     for (int k = 0; k < n_inst; k++) {
         row->arrivals += in[k].arrivals;
         row->rejected += in[k].rejected;
-        done += in[k].done;
-        started += in[k].started;
-        waited += in[k].waited;
-        wait_sum += in[k].wait_sum_ns;
-        busy += in[k].busy_area;
-        queue += in[k].queue_area;
+        row->done += in[k].done;
+        row->started += in[k].started;
+        row->waited += in[k].waited;
+        row->wait_sum_ns += in[k].wait_sum_ns;
+        row->busy_ns += in[k].busy_area;
+        row->queue_ns += in[k].queue_area;
     }
-    row->wait_prob = started ? (double)waited / (double)started : NAN;
-    double window_ns = window_s * 1e9;
-    row->throughput_rps = window_s > 0 ? (double)done / window_s : NAN;
-    row->util = window_ns > 0 ? busy / (window_ns * cores * n_inst) : NAN;
-    row->mean_queue = window_ns > 0 ? queue / window_ns : NAN;
-    row->mean_wait_ms = started ? wait_sum / (double)started * 1e-6 : NAN;
-    double p95;
-    row->p95_wait_ms = ss_hist_quantile(wait, 0.95, &p95) ? p95 * 1e-6 : NAN;
-    row->hit_ratio = NAN;
+    row->cores = cores;
+    row->n = n_inst;
+    row->queued = true;
+    ss_hist_merge(&row->wait, wait);
 }
 
 double ss_station_busy(ss_station *st, ss_sim *sim, double *cores)
@@ -302,11 +300,10 @@ double ss_station_busy(ss_station *st, ss_sim *sim, double *cores)
     return total;
 }
 
-void ss_station_report(ss_station *st, ss_sim *sim, ss_comp_row *all, ss_comp_row *rows,
+void ss_station_report(ss_station *st, ss_sim *sim, ss_stats *all, ss_stats *rows,
                        const char *prefix)
 {
     ss_time now = ss_sim_now(sim);
-    double window = ss_sim_window_s(sim);
     ss_hist merged;
     ss_hist_init(&merged);
     for (int i = 0; i < st->n; i++) {
@@ -314,50 +311,30 @@ void ss_station_report(ss_station *st, ss_sim *sim, ss_comp_row *all, ss_comp_ro
         ss_hist_merge(&merged, &st->inst[i].wait);
         if (rows) {
             snprintf(rows[i].instance, sizeof rows[i].instance, "%s%d", prefix ? prefix : "", i);
-            fill_row(&rows[i], &st->inst[i], 1, st->cores, window, &st->inst[i].wait);
+            fill_row(&rows[i], &st->inst[i], 1, st->cores, &st->inst[i].wait);
         }
     }
     if (all) {
         snprintf(all->instance, sizeof all->instance, "all");
-        fill_row(all, st->inst, st->n, st->cores, window, &merged);
+        fill_row(all, st->inst, st->n, st->cores, &merged);
     }
     ss_hist_release(&merged);
 }
 
-void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_comp_row *out)
+void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_stats *out)
 {
-    double window = ss_sim_window_s(sim);
-    ss_hist merged;
-    ss_hist_init(&merged);
-    uint64_t started = 0, done = 0, waited = 0;
-    double wait_sum = 0, busy = 0, queue = 0, capacity = 0;
-    memset(out, 0, sizeof *out);
+    double capacity = 0;
     snprintf(out->instance, sizeof out->instance, "all");
     for (int s = 0; s < n; s++) {
         const ss_station *st = sts[s];
         for (int i = 0; i < st->n; i++) {
             ss_station_inst *in = &st->inst[i];
             account(in, sim, ss_sim_now(sim));
-            ss_hist_merge(&merged, &in->wait);
-            out->arrivals += in->arrivals;
-            out->rejected += in->rejected;
-            done += in->done;
-            started += in->started;
-            waited += in->waited;
-            wait_sum += in->wait_sum_ns;
-            busy += in->busy_area;
-            queue += in->queue_area;
+            fill_row(out, in, 1, st->cores, &in->wait);
         }
         capacity += (double)st->n * st->cores;
     }
-    double window_ns = window * 1e9;
-    out->throughput_rps = window > 0 ? (double)done / window : NAN;
-    out->util = window_ns > 0 && capacity > 0 ? busy / (window_ns * capacity) : NAN;
-    out->mean_queue = window_ns > 0 ? queue / window_ns : NAN;
-    out->mean_wait_ms = started ? wait_sum / (double)started * 1e-6 : NAN;
-    out->wait_prob = started ? (double)waited / (double)started : NAN;
-    double p95;
-    out->p95_wait_ms = ss_hist_quantile(&merged, 0.95, &p95) ? p95 * 1e-6 : NAN;
-    out->hit_ratio = NAN;
-    ss_hist_release(&merged);
+    /* utilisation over the capacity of all of them */
+    out->cores = capacity;
+    out->n = 1;
 }

@@ -114,20 +114,27 @@ static inline const ss_comp_result *comp(const ss_result *r, const char *name)
     return NULL;
 }
 
-/* A key=value figure from a component's extra column. */
+/* A kind figure of a component by name (the extra column's key). */
 static inline double extra(const ss_comp_result *c, const char *key)
 {
-    size_t kl = strlen(key);
-    for (const char *p = c->rep.extra; p && *p;) {
-        if (strncmp(p, key, kl) == 0 && p[kl] == '=')
-            return strtod(p + kl + 1, NULL);
-        p = strchr(p, ';');
-        if (p)
-            p++;
-    }
-    print_error("no %s in \"%s\"\n", key, c->rep.extra);
+    double v;
+    if (ss_comp_kfig(c, key, c->window_s, &v))
+        return v;
+    char buf[4096];
+    ss_comp_extra(c, c->window_s, buf, sizeof buf);
+    print_error("no %s in \"%s\"\n", key, buf);
     fail();
     return NAN;
 }
+
+/* The extra column as printed. */
+static inline const char *extra_text(const ss_comp_result *c, char *buf, size_t n)
+{
+    ss_comp_extra(c, c->window_s, buf, n);
+    return buf;
+}
+
+/* A derived figure of a component's aggregate row: CSTAT(c, UTIL). */
+#define CSTAT(c, which) ss_stats_value(&(c)->rep.all, (c)->window_s, SS_STAT_##which)
 
 #endif

@@ -370,7 +370,7 @@ static void cdn_single_edge_matches_ttl_cache_theory(void **state)
     double x[REPS];
     for (int i = 0; i < REPS; i++) {
         ss_result *r = run1(sc, (unsigned)i);
-        x[i] = comp(r, "cdn")->rep.all.hit_ratio;
+        x[i] = CSTAT(comp(r, "cdn"), HIT_RATIO);
         ss_result_free(r);
     }
     double norm = 0, h = 0, T = 2;

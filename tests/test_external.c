@@ -84,11 +84,11 @@ static void mean_response_is_the_latency_at_any_rate(void **state)
         expect_counts_agree(r, "ext");
         /* no capacity of ours: utilisation and waiting do not exist */
         const ss_comp_result *e = comp(r, "ext");
-        assert_true(isnan(e->rep.all.util));
-        assert_true(isnan(e->rep.all.mean_wait_ms));
-        assert_true(isnan(e->rep.all.mean_queue));
+        assert_true(isnan(CSTAT(e, UTIL)));
+        assert_true(isnan(CSTAT(e, MEAN_WAIT_MS)));
+        assert_true(isnan(CSTAT(e, MEAN_QUEUE)));
         assert_near(e->rep.billable_instances, 0, 0);
-        assert_rel(e->rep.all.throughput_rps, (double)r->ok / r->window_s, 1e-12);
+        assert_rel(CSTAT(e, THROUGHPUT_RPS), (double)r->ok / r->window_s, 1e-12);
         ss_result_free(r);
     }
 }
@@ -150,11 +150,11 @@ static void concurrency_caps_throughput_at_n_over_d(void **state)
     const ss_comp_result *e = comp(r, "ext");
     double cap = 4 / 0.010;
     printf("  throughput %.2f/s, theory %.0f/s; util %.4f; rejected %.4f\n",
-           e->rep.all.throughput_rps, cap, e->rep.all.util,
+           CSTAT(e, THROUGHPUT_RPS), cap, CSTAT(e, UTIL),
            (double)e->rep.all.rejected / (double)e->rep.all.arrivals);
-    assert_rel(e->rep.all.throughput_rps, cap, 0.01);
+    assert_rel(CSTAT(e, THROUGHPUT_RPS), cap, 0.01);
     assert_rel(r->fig[SS_FIG_THROUGHPUT_RPS], cap, 0.01);
-    assert_near(e->rep.all.util, 1, 0.01);
+    assert_near(CSTAT(e, UTIL), 1, 0.01);
     /* what was not served was refused at the door */
     assert_int_equal(r->fail_why[SS_FAIL_REJECTED], r->failed);
     assert_near((double)e->rep.all.rejected / (double)e->rep.all.arrivals, 1 - cap / 4000, 0.01);
@@ -203,8 +203,8 @@ static void concurrency_with_exp_latency_is_mmc(void **state)
         ss_result *r = run1(sc, i);
         const ss_comp_result *e = comp(r, "ext");
         mean[i] = mean_ms(r) * 1e-3;
-        wait[i] = e->rep.all.wait_prob;
-        util[i] = e->rep.all.util;
+        wait[i] = CSTAT(e, WAIT_PROB);
+        util[i] = CSTAT(e, UTIL);
         expect_counts_agree(r, "ext");
         assert_int_equal(r->failed, 0);
         ss_result_free(r);
@@ -231,8 +231,8 @@ static void price_per_million_bills_each_call(void **state)
     printf("  cost %.2f $/month, theory %.2f\n", r->fig[SS_FIG_COST_MONTH], theory);
     assert_near(e->rep.billable_instances, 0, 0);
     assert_near(e->rep.usage_units, calls, 0);
-    assert_rel(e->cost_month, calls * 5e-6 * month_s / r->window_s, 1e-9);
-    assert_rel(r->fig[SS_FIG_COST_MONTH], e->cost_month, 1e-12);
+    assert_rel(ss_comp_cost(e, e->window_s), calls * 5e-6 * month_s / r->window_s, 1e-9);
+    assert_rel(r->fig[SS_FIG_COST_MONTH], ss_comp_cost(e, e->window_s), 1e-12);
     assert_rel(r->fig[SS_FIG_COST_MONTH], theory, 4 / sqrt(calls));
     ss_result_free(r);
 
@@ -370,7 +370,7 @@ static void external_behind_a_load_balancer_is_called_directly(void **state)
     /* 1 ms at the app, 20 ms at the API */
     assert_rel(mean_ms(r), 21, 0.01);
     /* 500/s x 20 ms = 10 calls in progress on 50 slots */
-    assert_near(e->rep.all.util, 0.2, 0.01);
+    assert_near(CSTAT(e, UTIL), 0.2, 0.01);
     ss_result_free(r);
     ss_scenario_free(sc);
 }

@@ -100,9 +100,9 @@ static void lb_load_aware_algorithms_wait_less_than_random(void **state)
     ss_result *rnd = run_pool("random", sets);
     ss_result *lc = run_pool("least_connections", sets);
     ss_result *p2 = run_pool("power_of_two", sets);
-    double w_rnd = comp(rnd, "app")->rep.all.mean_wait_ms;
-    double w_lc = comp(lc, "app")->rep.all.mean_wait_ms;
-    double w_p2 = comp(p2, "app")->rep.all.mean_wait_ms;
+    double w_rnd = CSTAT(comp(rnd, "app"), MEAN_WAIT_MS);
+    double w_lc = CSTAT(comp(lc, "app"), MEAN_WAIT_MS);
+    double w_p2 = CSTAT(comp(p2, "app"), MEAN_WAIT_MS);
     assert_near(w_rnd, 2.0, 0.15);
     assert_true(w_lc < 0.5 * w_rnd);
     assert_true(w_p2 < 0.7 * w_rnd);
@@ -185,7 +185,7 @@ static void timeout_fails_the_slow_tail(void **state)
     assert_near(r->fig[SS_FIG_ERROR_RATE], exp(-3), 0.003);
     assert_int_equal(r->fail_why[SS_FAIL_TIMEOUT], r->failed);
     assert_true(r->fig[SS_FIG_P99_MS] <= 6.0);
-    assert_near(r->comps[0].rep.all.util, 0.5, 0.01);
+    assert_near(CSTAT(&r->comps[0], UTIL), 0.5, 0.01);
     ss_result_free(r);
     ss_scenario_free(sc);
 }
@@ -282,7 +282,7 @@ static void database_serves_reads_and_writes_at_the_primary(void **state)
     double reads = extra(db, "reads"), writes = extra(db, "writes");
     assert_near(reads / (reads + writes), 0.75, 0.01);
     /* utilisation = (150 x 1 ms + 50 x 3 ms) / 2 cores = 0.15 */
-    assert_near(db->rep.all.util, 0.15, 0.01);
+    assert_near(CSTAT(db, UTIL), 0.15, 0.01);
     assert_string_equal(db->rep.rows[0].instance, "primary");
     ss_result_free(r);
     ss_scenario_free(sc);

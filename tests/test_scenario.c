@@ -138,7 +138,7 @@ static void scenario_cores_follow_the_instance_type(void **state)
         const char *sets[] = {set, NULL};
         ss_scenario *sc = load_text(yaml, sets);
         ss_result *r = run1(sc, 0);
-        assert_near(comp(r, "app")->rep.all.util, cases[i].util, 0.02);
+        assert_near(CSTAT(comp(r, "app"), UTIL), cases[i].util, 0.02);
         ss_result_free(r);
         ss_scenario_free(sc);
     }

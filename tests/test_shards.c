@@ -16,19 +16,19 @@ static const char *yaml =
     "  db: {kind: database, cores: 16, service: exp(1ms), shards: 8, partitioning: hash,\n"
     "       replicas: 1, read_from: replicas, failover: 10s}\n";
 
-/* The loads parsed from shard_load=a/b/c/... */
+/* The loads per shard: the typed shard_load list, read as it is kept. */
 static int shard_loads(const ss_comp_result *db, double *loads)
 {
-    const char *p = strstr(db->rep.extra, "shard_load=");
-    assert_non_null(p);
-    p += 11;
-    int n = 0;
-    while (*p && *p != ';') {
-        loads[n++] = strtod(p, (char **)&p);
-        if (*p == '/')
-            p++;
-    }
-    return n;
+    for (int i = 0; i < db->rep.n_kf; i++)
+        if (strcmp(db->kf_names[i], "shard_load") == 0) {
+            const ss_kfig *k = &db->rep.kf[i];
+            assert_true(k->set);
+            for (int s = 0; s < k->n_list; s++)
+                loads[s] = k->list[s];
+            return k->n_list;
+        }
+    fail();
+    return 0;
 }
 
 /* Hash partitioning over uniform keys: each of 8 shards gets an eighth of

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "scalesim/dist.h"
+#include "scalesim/figures.h"
 #include "scalesim/hist.h"
 #include "scalesim/param.h"
 #include "scalesim/time.h"
@@ -106,41 +107,9 @@ typedef struct ss_fault_ev {
     int dc;                 /* outage: the datacenter; else -1             */
 } ss_fault_ev;
 
-/* One row of the per-component report (SPEC.md 5.2). Rates are per second
- * of measured time; NAN marks a figure that does not exist (printed empty). */
-typedef struct ss_comp_row {
-    char instance[32];      /* "all", "0", "s1/r0" ...                     */
-    uint64_t arrivals;
-    double throughput_rps;
-    double util;
-    double mean_queue;
-    double mean_wait_ms;
-    double p95_wait_ms;
-    uint64_t rejected;
-    double hit_ratio;
-    double wait_prob;       /* share of started requests that had to wait */
-} ss_comp_row;
-
-typedef struct ss_comp_report {
-    ss_comp_row all;        /* the aggregate                                */
-    ss_comp_row *rows;      /* per instance, allocated by ss_report_rows   */
-    int n_rows;
-    char extra[512];        /* "key=value;key=value"                        */
-    double billable_instances; /* instances charged by the hour             */
-    /* A component made of parts that do different work (a database's
-     * primary and its replicas) names its busiest part here, so the
-     * bottleneck can say "db.primary" rather than average the parts. */
-    char peak_part[72];
-    double peak_util;          /* NAN: use all.util                         */
-    double usage_units;     /* per-use quantity (queries, GB, messages)     */
-    /* Dollars per usage unit when the kind prices its own use (an external
-     * API's price_per_million); NAN: pricing.yaml's per_use price. */
-    double usage_price;
-} ss_comp_report;
-
-ss_comp_row *ss_report_rows(ss_comp_report *out, int n);
-void ss_report_extra(ss_comp_report *out, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/* What a fault's target may name besides NAME (SPEC.md 4.4): NAME[i],
+ * NAME.primary, NAME.rK. */
+typedef enum ss_target { SS_TARGET_INSTANCE, SS_TARGET_PRIMARY, SS_TARGET_REPLICA } ss_target;
 
 typedef struct ss_model_ops {
     const char *kind;
@@ -150,13 +119,26 @@ typedef struct ss_model_ops {
     unsigned flags;             /* SS_MODEL_*                               */
     const char *usage_unit;     /* per-use price unit in pricing.yaml       */
     double usage_scale;         /* usage_units per priced unit              */
+    /* The kind's own figures, in the order they print, ending with {0}
+     * (see figures.h); the report fills them by index. */
+    const ss_kfig_def *figures;
 
     void (*check)(void *cfg, ss_cfgctx *ctx);
+    /* Fault targets: which of NAME[i] (1 << SS_TARGET_INSTANCE),
+     * NAME.primary, NAME.rK the kind has, and how many of each a config
+     * has (instances, 1, replicas). Without them NAME[0] is the one
+     * instance there is. */
+    unsigned targets;
+    int (*target_count)(const void *cfg, const ss_cfgctx *ctx, ss_target what);
     void (*init)(void *state, ss_sim *sim, const ss_comp_ctx *self);
     /* Which instance takes req (and the region it is in); NULL: a random
      * instance of the front station, in this copy's region. */
     int (*pick)(void *state, ss_sim *sim, const ss_req *req, int *region);
     void (*request)(void *state, ss_sim *sim, ss_req *req);
+    /* A resolver (DNS): not in routes; a client asks it before a request
+     * when its cached answer has expired, and it answers with
+     * ss_sim_resolved. A scenario has at most one. */
+    void (*resolve)(void *state, ss_sim *sim, ss_req *req);
     void (*reply)(void *state, ss_sim *sim, ss_req *req);
     void (*fault)(void *state, ss_sim *sim, const ss_fault_ev *f);
     ss_station *(*station)(void *state); /* what a load balancer looks at   */

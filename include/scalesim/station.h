@@ -46,6 +46,10 @@ typedef struct ss_station_cfg {
 #define SS_STATION_PARAMS_DEF(type, field, def_service)                                          {"instances", SS_P_INT, offsetof(type, field.instances), SS_PF_POSITIVE, "1", 0, 0,          "copies of the component"},                                                                {"cores", SS_P_INT, offsetof(type, field.cores), SS_PF_POSITIVE | SS_PF_VCPUS, "-1", 0, 0,                  "parallel service slots per instance (default: the instance type's vCPUs, else 1)"},                                                    {"service", SS_P_OPDIST, offsetof(type, field.service),                                      (def_service) ? 0 : SS_PF_REQUIRED, (def_service), 0, 0,                                    "time of work per visit: a distribution, or {read: D, write: D}"},                         {"queue", SS_P_COUNT, offsetof(type, field.queue), 0, "-1", 0, 0,                            "most requests waiting per instance (unset: unbounded)"}
 #define SS_STATION_PARAMS(type, field) SS_STATION_PARAMS_DEF(type, field, NULL)
 
+/* Fault targets of a kind whose config begins with its ss_station_cfg:
+ * NAME[i] is instance i. For ops.target_count. */
+int ss_station_target_count(const void *cfg, const ss_cfgctx *ctx, ss_target what);
+
 /* Range checks shared by every station-based kind. */
 void ss_station_check(const ss_station_cfg *cfg, ss_cfgctx *ctx);
 
@@ -131,13 +135,13 @@ void ss_station_pause(ss_station *st, ss_sim *sim, int inst, bool paused);
 
 /* Fills the aggregate and one row per instance (instance names "0", "1"...
  * after `prefix`). Utilisation is over the measured window. */
-void ss_station_report(ss_station *st, ss_sim *sim, ss_comp_row *all, ss_comp_row *rows,
+void ss_station_report(ss_station *st, ss_sim *sim, ss_stats *all, ss_stats *rows,
                        const char *prefix);
 /* Core-ns of work done since the start, and the cores (for a time
  * series' utilisation: its change over an interval, over cores x interval). */
 double ss_station_busy(ss_station *st, ss_sim *sim, double *cores);
 
 /* Aggregate of several stations into one row (a database's shards). */
-void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_comp_row *out);
+void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_stats *out);
 
 #endif

@@ -45,7 +45,7 @@ static void broker_message_latency_is_mmc_sojourn(void **state)
         ss_result *r = run1(sc, (unsigned)i);
         const ss_comp_result *q = comp(r, "queue");
         /* the pool's own mean wait plus the mean service: the sojourn */
-        x[i] = q->rep.all.mean_wait_ms + 100;
+        x[i] = CSTAT(q, MEAN_WAIT_MS) + 100;
         /* the request did not wait for its message: 1 ms + 2 ms publish */
         assert_near(r->fig[SS_FIG_P99_MS], 3, 0.02);
         ss_result_free(r);
@@ -131,20 +131,21 @@ static void saturated_pool_backlog_grows_at_the_difference(void **state)
     ss_scenario *sc = load_text(yaml, sets);
     ss_result *r = run1(sc, 0);
     const ss_comp_result *q = comp(r, "queue");
+    char xbuf[4096];
     double growth = extra(q, "backlog_growth_per_s");
     printf("  backlog growth %.2f/s (theory 50), final %.0f\n", growth,
            extra(q, "backlog_final"));
     assert_near(growth, 50, 3);
     assert_near(extra(q, "backlog_final"), 50 * 220, 5 * sqrt(150 * 220) + 50);
-    assert_non_null(strstr(q->rep.extra, "backlog=growing"));
+    assert_non_null(strstr(extra_text(q, xbuf, sizeof xbuf), "backlog=growing"));
     /* consumers busy all the time: throughput is their capacity */
-    assert_near(q->rep.all.throughput_rps, 100, 2);
+    assert_near(CSTAT(q, THROUGHPUT_RPS), 100, 2);
     ss_result_free(r);
     /* a pool that keeps up does not say so */
     const char *ok[] = {NULL};
     sc = (ss_scenario_free(sc), load_text(yaml, ok));
     r = run1(sc, 0);
-    assert_null(strstr(comp(r, "queue")->rep.extra, "backlog=growing"));
+    assert_null(strstr(extra_text(comp(r, "queue"), xbuf, sizeof xbuf), "backlog=growing"));
     ss_result_free(r);
     ss_scenario_free(sc);
 }

@@ -124,7 +124,7 @@ static void hit_ratio_ci(const ss_scenario *sc, double *mean, double *half)
     double x[REPS];
     for (int i = 0; i < REPS; i++) {
         ss_result *r = run1(sc, (unsigned)i);
-        x[i] = comp(r, "cache")->rep.all.hit_ratio;
+        x[i] = CSTAT(comp(r, "cache"), HIT_RATIO);
         ss_result_free(r);
     }
     *mean = gsl_stats_mean(x, 1, REPS);

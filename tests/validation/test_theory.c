@@ -76,11 +76,11 @@ static double p95_s(const ss_result *r) { return r->fig[SS_FIG_P95_MS] / 1e3; }
 static double p50_s(const ss_result *r) { return r->fig[SS_FIG_P50_MS] / 1e3; }
 static double p99_s(const ss_result *r) { return r->fig[SS_FIG_P99_MS] / 1e3; }
 static double thru(const ss_result *r) { return r->fig[SS_FIG_THROUGHPUT_RPS]; }
-static double wait_prob(const ss_result *r) { return r->comps[0].rep.all.wait_prob; }
-static double util0(const ss_result *r) { return r->comps[0].rep.all.util; }
+static double wait_prob(const ss_result *r) { return CSTAT(&r->comps[0], WAIT_PROB); }
+static double util0(const ss_result *r) { return CSTAT(&r->comps[0], UTIL); }
 static double blocking(const ss_result *r)
 {
-    const ss_comp_row *a = &r->comps[0].rep.all;
+    const ss_stats *a = &r->comps[0].rep.all;
     return (double)a->rejected / (double)(a->arrivals + a->rejected);
 }
 static double class_mean_s(const ss_result *r, int k)
