@@ -62,11 +62,17 @@ void ss_cfg_got(const ss_node *n, char *buf, size_t len)
         snprintf(buf, len, "\"%s\"", n->str);
 }
 
-static void expected(ss_cfgctx *ctx, const ss_node *n, const char *path, const char *what)
+void ss_cfg_expected(ss_cfgctx *ctx, const ss_node *at, const char *path, const char *what,
+                     const ss_node *got_node)
 {
     char got[80];
-    ss_cfg_got(n, got, sizeof got);
-    ss_cfg_at(ctx, n, path, "expected %s, got %s", what, got);
+    ss_cfg_got(got_node, got, sizeof got);
+    ss_cfg_at(ctx, at, path, "expected %s, got %s", what, got);
+}
+
+static void expected(ss_cfgctx *ctx, const ss_node *n, const char *path, const char *what)
+{
+    ss_cfg_expected(ctx, n, path, what, n);
 }
 
 bool ss_cfg_scalar(ss_cfgctx *ctx, const ss_node *v, const char *path, const char *what)
@@ -322,23 +328,21 @@ bool ss_cfg_dist(ss_cfgctx *ctx, const ss_node *v, const char *path, ss_dist *ou
 static const char *expect_phrase(ss_ptype t)
 {
     switch (t) {
-    case SS_P_INT:
-    case SS_P_COUNT: return "a whole number like 8 or 1k";
-    case SS_P_NUMBER: return "a number";
-    case SS_P_PROB: return "a probability between 0 and 1";
-    case SS_P_DURATION: return "a duration like 30s or 250ms";
-    case SS_P_DIST: return SS_DIST_EXPECTED;
-    case SS_P_OPDIST: return SS_DIST_EXPECTED;
-    case SS_P_RATE: return "a rate like 3000/s";
-    case SS_P_SIZE: return "a size like 200KB";
-    case SS_P_MONEY: return "an amount of US dollars like 0.17";
-    case SS_P_BOOL: return "true or false";
-    case SS_P_ENUM: return "one of the choices";
-    case SS_P_STRING: return "a name";
-    case SS_P_STRLIST: return "a list of names";
-    case SS_P_STRUCT: return "a mapping";
+#define XX(id, shown, phrase) case SS_P_##id: return phrase ? phrase : SS_DIST_EXPECTED;
+        SS_PTYPE_MAP(XX)
+#undef XX
     }
     return "a value";
+}
+
+const char *ss_ptype_name(ss_ptype t)
+{
+    switch (t) {
+#define XX(id, shown, phrase) case SS_P_##id: return shown;
+        SS_PTYPE_MAP(XX)
+#undef XX
+    }
+    return "value";
 }
 
 static bool check_range(ss_cfgctx *ctx, const ss_param *p, const ss_node *v, const char *path,

@@ -31,6 +31,9 @@ struct ss_cfgctx {
 void ss_cfg_at(ss_cfgctx *ctx, const ss_node *n, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void ss_cfg_got(const ss_node *n, char *buf, size_t len);
+/* The common error: "PATH: expected WHAT, got <what got_node is>" at at. */
+void ss_cfg_expected(ss_cfgctx *ctx, const ss_node *at, const char *path, const char *what,
+                     const ss_node *got_node);
 
 bool ss_cfg_value(ss_cfgctx *ctx, const ss_param *p, const ss_node *v, const char *path,
                   void *field);

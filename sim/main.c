@@ -132,17 +132,13 @@ static bool parse_duration_opt(const char *s, ss_time *out)
 
 static void print_kinds(void)
 {
-    static const char *const type_names[] = {
-        "count", "count", "number", "probability", "duration", "distribution",
-        "distribution or {read, write}", "rate", "size", "dollars", "true/false", "choice",
-        "name", "list of names", "mapping"};
     const ss_kinds *kinds = ss_kinds_builtin();
     for (size_t i = 0; i < kinds->n; i++) {
         const ss_model_ops *m = kinds->ops[i];
         printf("%s: %s\n", m->kind, m->summary);
         for (const ss_param *p = m->params; p && p->name; p++) {
             printf("  %-17s %-13s %s", p->name,
-                   p->type == SS_P_ENUM ? "choice" : type_names[p->type], p->help ? p->help : "");
+                   ss_ptype_name(p->type), p->help ? p->help : "");
             if (p->flags & SS_PF_REQUIRED)
                 printf(" (required)");
             else if (p->def && strcmp(p->def, "-1") != 0)
@@ -150,7 +146,7 @@ static void print_kinds(void)
             putchar('\n');
             for (const ss_param *q = p->type == SS_P_STRUCT ? p->sub : NULL; q && q->name; q++) {
                 printf("    %-15s %-13s %s", q->name,
-                       q->type == SS_P_ENUM ? "choice" : type_names[q->type],
+                       ss_ptype_name(q->type),
                        q->help ? q->help : "");
                 if (q->flags & SS_PF_REQUIRED)
                     printf(" (required)");

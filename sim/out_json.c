@@ -115,9 +115,14 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
     }
     cJSON_AddStringToObject(sum, "bottleneck", row->bottleneck);
     cJSON *req = cJSON_AddObjectToObject(o, "requests");
-    static const char *const outcomes[] = {"sent", "ok", "failed", "rejected", "down",
-                                           "timeout", "error", "limited"};
+    static const char *const outcomes[] = {"sent", "ok", "failed",
+#define XX(id, name) name,
+                                           SS_FAIL_MAP(XX)
+#undef XX
+    };
     for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++) {
+        if (strcmp(outcomes[i], "none") == 0)
+            continue;
         char fig[32];
         snprintf(fig, sizeof fig, "requests.%s", outcomes[i]);
         put(req, r, row, outcomes[i], fig, 0);

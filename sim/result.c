@@ -375,8 +375,11 @@ double ss_result_figure(const ss_result *res, const char *name)
     if (strcmp(name, "mean_in_flight") == 0)
         return res->mean_in_flight;
     if (strncmp(name, "requests.", 9) == 0) {
-        static const char *const why[SS_FAIL_KINDS] = {NULL, "rejected", "down", "timeout",
-                                                       "error", "limited"};
+        static const char *const why[SS_FAIL_KINDS] = {
+#define XX(id, name) name,
+            SS_FAIL_MAP(XX)
+#undef XX
+        };
         const char *w = name + 9;
         if (strcmp(w, "sent") == 0)
             return (double)res->sent;

@@ -71,14 +71,20 @@ typedef struct ss_req {
     uint32_t aux;               /* model scratch                              */
 } ss_req;
 
+/* Why a request failed, once: the enum, and the names reports and retry
+ * conditions use (SPEC 4.5: `on: [timeout, rejected, down, error, limited]`). */
+#define SS_FAIL_MAP(XX)                                                    \
+    XX(NONE, "none")                                                       \
+    XX(REJECTED, "rejected") /* a full queue                            */ \
+    XX(DOWN, "down")         /* reached a crashed component or datacenter */ \
+    XX(TIMEOUT, "timeout")   /* slower than workload.timeout            */ \
+    XX(ERROR, "error")       /* the component answered with an error    */ \
+    XX(LIMITED, "limited")   /* refused by a rate limiter (HTTP 429)    */
+
 typedef enum ss_fail {
-    SS_FAIL_NONE,
-    SS_FAIL_REJECTED, /* a full queue                                        */
-    SS_FAIL_DOWN,     /* reached a crashed component or datacenter          */
-    SS_FAIL_TIMEOUT,  /* slower than workload.timeout                       */
-    SS_FAIL_ERROR,    /* the component answered with an error (an external
-                         service's error_rate)                               */
-    SS_FAIL_LIMITED,  /* refused by a rate limiter (an HTTP 429)            */
+#define XX(id, name) SS_FAIL_##id,
+    SS_FAIL_MAP(XX)
+#undef XX
     SS_FAIL_KINDS
 } ss_fail;
 

@@ -21,23 +21,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The value types, once: the C type a field has, the name `scalesim
+ * --kinds` shows, and the phrase an error uses ("expected a duration like
+ * 30s or 250ms, got ..."). SS_P_DIST and SS_P_OPDIST use the
+ * distribution phrase of dist parsing, given as NULL here. */
+#define SS_PTYPE_MAP(XX)                                                                 \
+    XX(INT, "count", "a whole number like 8 or 1k")          /* int             */  \
+    XX(COUNT, "count", "a whole number like 8 or 1k")        /* int64_t to 1e15 */  \
+    XX(NUMBER, "number", "a number")                         /* double          */  \
+    XX(PROB, "probability", "a probability between 0 and 1") /* double in [0,1] */  \
+    XX(DURATION, "duration", "a duration like 30s or 250ms") /* ss_time (ns)    */  \
+    XX(DIST, "distribution", NULL)                           /* ss_dist         */  \
+    XX(OPDIST, "distribution or {read, write}", NULL)        /* ss_opdist       */  \
+    XX(RATE, "rate", "a rate like 3000/s")                   /* double per s    */  \
+    XX(SIZE, "size", "a size like 200KB")                    /* double bytes    */  \
+    XX(MONEY, "dollars", "an amount of US dollars like 0.17") /* double          */ \
+    XX(BOOL, "true/false", "true or false")                  /* bool            */  \
+    XX(ENUM, "choice", "one of the choices")                 /* int: choices[]  */  \
+    XX(STRING, "name", "a name")                             /* char *, owned   */  \
+    XX(STRLIST, "list of names", "a list of names")          /* ss_strlist      */  \
+    XX(STRUCT, "mapping", "a mapping")                       /* by `sub`        */
+
 typedef enum ss_ptype {
-    SS_P_INT,      /* int: a whole count ("8", "1k")                   */
-    SS_P_COUNT,    /* int64_t: a whole count up to 1e15 ("1M")          */
-    SS_P_NUMBER,   /* double                                            */
-    SS_P_PROB,     /* double in [0, 1]                                  */
-    SS_P_DURATION, /* ss_time (ns) from "250ms"                         */
-    SS_P_DIST,     /* ss_dist                                           */
-    SS_P_OPDIST,   /* ss_opdist: one dist, or {read: d, write: d}       */
-    SS_P_RATE,     /* double per second from "3000/s"                   */
-    SS_P_SIZE,     /* double bytes from "200KB"                         */
-    SS_P_MONEY,    /* double US dollars                                 */
-    SS_P_BOOL,     /* bool                                              */
-    SS_P_ENUM,     /* int: index into `choices`                         */
-    SS_P_STRING,   /* char *, owned by the scenario                     */
-    SS_P_STRLIST,  /* ss_strlist                                        */
-    SS_P_STRUCT,   /* a nested mapping described by `sub`               */
+#define XX(id, shown, phrase) SS_P_##id,
+    SS_PTYPE_MAP(XX)
+#undef XX
 } ss_ptype;
+
+/* The name --kinds shows for a type. */
+const char *ss_ptype_name(ss_ptype t);
 
 enum {
     SS_PF_REQUIRED = 1u << 0, /* must be given (no default)                */
