@@ -2,7 +2,7 @@
  * models/dns.c -- name resolution, with geo-routing over datacenters.
  *
  * Not in routes: a client asks it before its first request and again when
- * its cached answer is older than `ttl` (sim/client.c keeps the cache). A
+ * its cached answer is older than `ttl` (sim/engine/workload.c keeps the cache). A
  * resolution takes `latency` and answers with the nearest datacenter (by
  * the latency from the client's region) that the resolver believes healthy.
  * The resolver learns of an outage only after its `health_check` and of a

@@ -29,7 +29,7 @@ static inline ss_scenario *load_file(const char *file, const char *const *sets)
     for (; sets && sets[n]; n++)
         ov[n].text = sets[n];
     ss_diag *d = ss_diag_new();
-    ss_scenario *sc = ss_scenario_load(path, ov, n, d);
+    ss_scenario *sc = ss_scenario_load_with(path, ov, n, NULL, d);
     if (!sc) {
         ss_diag_print(d, stderr);
         fail();
@@ -60,7 +60,7 @@ static inline ss_scenario *load_text(const char *yaml, const char *const *sets)
     for (; sets && sets[n]; n++)
         ov[n].text = sets[n];
     ss_diag *d = ss_diag_new();
-    ss_scenario *sc = ss_scenario_load(path, ov, n, d);
+    ss_scenario *sc = ss_scenario_load_with(path, ov, n, NULL, d);
     unlink(path);
     if (!sc) {
         ss_diag_print(d, stderr);
@@ -80,7 +80,7 @@ static inline void first_error(const char *yaml, const char *const *sets, char *
     for (; sets && sets[k]; k++)
         ov[k].text = sets[k];
     ss_diag *d = ss_diag_new();
-    ss_scenario *sc = ss_scenario_load(path, ov, k, d);
+    ss_scenario *sc = ss_scenario_load_with(path, ov, k, NULL, d);
     unlink(path);
     ss_diag_first(d, buf, n);
     /* drop the temporary file's name: keep what follows its ":" */

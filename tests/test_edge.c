@@ -48,7 +48,7 @@ static void dns_resolutions_match_ttl_arithmetic(void **state)
     ss_scenario_free(sc);
 }
 
-/* The clients' caches start at their stationary age (sim/client.c), so the
+/* The clients' caches start at their stationary age (sim/engine/workload.c), so the
  * query rate is N / (L + T + Z) from the first measured second, with no
  * warm-up at all: 2000 users, T = 5 s, Z = 1 s, L = 10 ms over the first
  * 3 s. With every cache empty at time 0, as before, 95% of the clients

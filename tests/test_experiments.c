@@ -5,6 +5,7 @@
 #include "ss_run_helpers.h"
 
 #include "agg.h"
+#include "row.h"
 
 /* M/M/1 at utilisation 0.5 and mu = 1000/s: mean sojourn 2 ms. Each trial
  * (its own base seed) runs 5 replications and forms the 95% Student-t

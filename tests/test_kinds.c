@@ -147,7 +147,7 @@ static void a_kind_of_ones_own_is_one_table(void **state)
     ss_scenario_free(sc);
     /* the built-in table does not know it */
     ss_diag *d2 = ss_diag_new();
-    assert_null(ss_scenario_load(path, NULL, 0, d2));
+    assert_null(ss_scenario_load(path, NULL, d2));
     char first[512];
     ss_diag_first(d2, first, sizeof first);
     assert_non_null(strstr(first, "got \"delay\""));

@@ -109,7 +109,7 @@ static void scenario_set_paths_are_checked(void **state)
     char path[1024];
     write_temp(yaml, path, sizeof path);
     ss_diag *d = ss_diag_new();
-    assert_null(ss_scenario_load(path, &ov, 1, d));
+    assert_null(ss_scenario_load_with(path, &ov, 1, NULL, d));
     unlink(path);
     ss_diag_first(d, buf, sizeof buf);
     assert_string_equal(buf, "<command line>:1:9: error: --sweep components.ap.instances: no "

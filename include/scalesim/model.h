@@ -197,7 +197,7 @@ void ss_sim_note(ss_sim *sim, const ss_req *req, ss_note what, ss_time ns);
  * model receives each resolution as a `request` and answers with this. */
 void ss_sim_resolved(ss_sim *sim, ss_req *req, int dc, ss_time ttl);
 /* DNS: gives every client's cached answer its stationary age at time 0,
- * as if the resolver had been answering for ever (see sim/client.c); a
+ * as if the resolver had been answering for ever (see sim/engine/workload.c); a
  * resolver calls it from init. Without it every cache starts empty and the
  * resolutions stay in lock step far beyond any warm-up. */
 void ss_sim_prime_resolver(ss_sim *sim, ss_time ttl, double latency_mean_s);

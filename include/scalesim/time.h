@@ -3,7 +3,7 @@
  *
  * Time is an integer count of nanoseconds since the start of a run. Integers
  * give events a total order without comparing doubles for equality (ties are
- * broken by a schedule counter, see sim/evq.h) and make a run byte-identical
+ * broken by a schedule counter, see sim/engine/evq.h) and make a run byte-identical
  * wherever it is replayed. 2^63 ns is 292 years of simulated time.
  * Distributions sample in seconds as doubles; ss_time_from_s rounds them.
  */

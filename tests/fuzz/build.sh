@@ -9,12 +9,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 CC=${CC:-clang}
 mkdir -p "$out"
-sim_sources=$(ls "$root"/sim/*.c | grep -v '/sim/main\.c$')
+sim_sources=$(ls "$root"/sim/*/*.c | grep -v '/sim/cli/')
+includes=$(for d in "$root"/sim/*/; do printf ' -I%s' "$d"; done)
 # shellcheck disable=SC2086
 $CC -g -O1 -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
     -std=c11 -D_XOPEN_SOURCE=700 -DSS_VERSION='"fuzz"' \
-    -I"$root/include" -I"$root/sim" -I"$root/models" \
+    -I"$root/include" $includes -I"$root/models" \
     $(pkg-config --cflags yaml-0.1) \
     "$here/fuzz_scenario.c" $sim_sources "$root"/models/*.c \
     -o "$out/fuzz_scenario" \

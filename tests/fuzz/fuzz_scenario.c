@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
 
     ss_diag *diag = ss_diag_new();
-    ss_scenario *sc = ss_scenario_load(path, NULL, 0, diag);
+    ss_scenario *sc = ss_scenario_load(path, NULL, diag);
     char first[1024];
     const char *msg = ss_diag_first(diag, first, sizeof first);
     (void)msg;

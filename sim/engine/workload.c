@@ -1,0 +1,491 @@
+/*
+ * sim/engine/workload.c -- where requests come from and where their answers land.
+ *
+ * Closed model: each of `users` users thinks (think_time), sends one
+ * request, waits for its answer or for the timeout, and thinks again.
+ *
+ * With exponential think times (the usual case) no user holds a timer.
+ * The thinking users' timers, memoryless and independent, together finish
+ * as a Poisson process of rate thinking / mean, and each finish is equally
+ * likely to be any thinking user's. So the pool is simulated by thinning
+ * (Lewis and Shedler 1979): candidates come at rate bound / mean, where
+ * bound is at least the number thinking at every moment; one uniform draw u
+ * in [0, bound) accepts the candidate when u < thinking and then names
+ * thinking[u]. The bound is piecewise constant and adapted as the pool
+ * changes: raised (and the next candidate redrawn, which memorylessness
+ * allows) when an arrival would exceed it, lowered to twice the pool at
+ * each candidate, so few candidates are wasted even when most users are
+ * waiting rather than thinking, and none come while nobody thinks. The law
+ * is exactly that of N separate timers, but instead of a million pending
+ * events there is one, and the event set stays small enough for the cache.
+ * Other think-time distributions have memory and keep one timer per user.
+ * Open model: Poisson arrivals at `rate`, or at a piecewise-linear rate
+ * `profile` by thinning (Lewis and Shedler): candidates at the peak rate,
+ * each kept with probability rate(t) / peak. Open arrivals are spread
+ * uniformly over `clients` clients, each with its own DNS cache.
+ *
+ * Timeouts cost no event per request: the timeout is the same for every
+ * request, so deadlines expire in send order. Requests in flight sit in one
+ * list in send order; a single pending event fires at the oldest deadline,
+ * times out what has expired, and re-arms for the new oldest. An answer
+ * unlinks its request in O(1). A timed-out request goes on inside the
+ * system (it still costs work there); its answer, when it comes, is dropped.
+ *
+ * DNS: with a dns component, a client resolves before its first request
+ * and again whenever its cached answer is older than the TTL; the time the
+ * resolution takes is part of the request's response time. The answer names
+ * a datacenter, which the client keeps until the TTL runs out. Without a
+ * dns component clients always reach the nearest datacenter that is up.
+ *
+ * At time 0 the caches are not empty: each client's answer has the age a
+ * client's answer has at a random moment of a long run (ss_sim_prime_resolver).
+ * A client's resolutions form a renewal process: a resolution takes L, its
+ * answer lives `ttl`, then the client waits D for its next request, which
+ * resolves again. At a random moment the answer is fresh with probability
+ * ttl / (E[L] + ttl + E[D]),
+ * its age then uniform over [0, ttl); otherwise it has expired and the
+ * next request resolves. E[D] is the residual time to a client's next
+ * request from an arbitrary moment: E[X^2] / 2E[X] for gaps X between its
+ * requests (think times, closed; exponential with mean clients / rate,
+ * open). So the query rate is clients / (E[L] + ttl + E[D]) from the first
+ * second, and the cost of an outage does not depend on when it starts.
+ *
+ * Statistics: a request is counted as offered when it is sent after the
+ * warm-up, and as answered or failed when that happens after the warm-up.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "scalesim/mem.h"
+#include "scalesim/rng.h"
+#include "sim_assert.h"
+#include "observe.h"
+#include "sim_internal.h"
+
+#define SLAB_REQS 4096
+
+ss_req *ss_sim_req_alloc(ss_sim *sim)
+{
+    if (!sim->free_reqs) {
+        ss_req_slab *s = ss_malloc(sizeof *s + SLAB_REQS * sizeof(ss_req));
+        sim->req_bytes += sizeof *s + SLAB_REQS * sizeof(ss_req);
+        s->next = sim->slabs;
+        sim->slabs = s;
+        for (int i = SLAB_REQS - 1; i >= 0; i--) {
+            s->reqs[i].next = sim->free_reqs;
+            sim->free_reqs = &s->reqs[i];
+        }
+    }
+    ss_req *r = sim->free_reqs;
+    sim->free_reqs = r->next;
+    memset(r, 0, sizeof *r);
+    r->pos = UINT8_MAX;
+    return r;
+}
+
+void ss_sim_req_release(ss_sim *sim, ss_req *req)
+{
+    req->next = sim->free_reqs;
+    sim->free_reqs = req;
+}
+
+/* ---- in-flight list and timeouts ------------------------------------------ */
+
+void ss_client_account_inflight(ss_sim *sim)
+{
+    if (sim->now > sim->t_measure) {
+        ss_time from = sim->inflight_t_last > sim->t_measure ? sim->inflight_t_last
+                                                             : sim->t_measure;
+        sim->inflight_area += (double)sim->n_inflight * (double)(sim->now - from);
+    }
+    sim->inflight_t_last = sim->now;
+}
+
+static void link_inflight(ss_sim *sim, ss_req *r)
+{
+    ss_client_account_inflight(sim);
+    sim->n_inflight++;
+    if (sim->n_inflight > sim->peak_inflight)
+        sim->peak_inflight = sim->n_inflight;
+    r->cnext = NULL;
+    r->cprev = sim->inflight_tail;
+    if (sim->inflight_tail)
+        sim->inflight_tail->cnext = r;
+    else
+        sim->inflight_head = r;
+    sim->inflight_tail = r;
+    if (sim->sc->wl.timeout > 0 && !sim->timeout_armed) {
+        sim->timeout_armed = true;
+        ss_sim_schedule(sim, r->t_sent + sim->sc->wl.timeout - sim->now, sim->h_timeout, 0, NULL);
+    }
+}
+
+static void unlink_inflight(ss_sim *sim, ss_req *r)
+{
+    ss_client_account_inflight(sim);
+    sim->n_inflight--;
+    if (r->cprev)
+        r->cprev->cnext = r->cnext;
+    else
+        sim->inflight_head = r->cnext;
+    if (r->cnext)
+        r->cnext->cprev = r->cprev;
+    else
+        sim->inflight_tail = r->cprev;
+    r->cprev = r->cnext = NULL;
+}
+
+static void schedule_pool(ss_sim *sim);
+
+static void think(ss_sim *sim, uint32_t user)
+{
+    if (sim->pool_think) {
+        sim->think_slot[user] = (uint32_t)sim->n_thinking;
+        sim->thinking[sim->n_thinking++] = user;
+        if (sim->n_thinking > sim->pool_bound && sim->pool_started) {
+            int64_t b = 2 * sim->n_thinking;
+            sim->pool_bound = b < sim->n_clients ? b : sim->n_clients;
+            sim->pool_gen++; /* the pending candidate is now stale */
+            schedule_pool(sim);
+        }
+        return;
+    }
+    ss_time t = ss_dist_sample_ns(&sim->sc->wl.think, sim->rng_wl);
+    ss_sim_schedule(sim, t, sim->h_think, user, NULL);
+}
+
+/* The next candidate end of a think time in the pool (see the top). */
+static void schedule_pool(ss_sim *sim)
+{
+    if (sim->pool_bound == 0)
+        return; /* nobody thinks: think() starts candidates again */
+    double mean = sim->sc->wl.think.p[0] / (double)sim->pool_bound;
+    ss_sim_schedule(sim, ss_time_from_s(ss_rng_exp(sim->rng_wl, mean)), sim->h_pool,
+                    sim->pool_gen, NULL);
+}
+
+static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
+{
+    if (r->cls != SS_CLS_JOB)
+        ss_obs_done(sim, false, r->t_sent);
+    if (sim->now >= sim->t_measure && r->cls != SS_CLS_JOB) {
+        sim->cres[r->cls].failed++;
+        sim->rres[sim->region_slot[r->region]].failed++;
+        sim->fail_why[why]++;
+    }
+}
+
+static void on_timeout(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    ss_time timeout = sim->sc->wl.timeout;
+    sim->timeout_armed = false;
+    while (sim->inflight_head && sim->inflight_head->t_sent + timeout <= sim->now) {
+        ss_req *r = sim->inflight_head;
+        unlink_inflight(sim, r);
+        r->flags |= SS_REQ_ABANDONED;
+        count_failure(sim, r, SS_FAIL_TIMEOUT);
+        if (sim->sc->wl.closed)
+            think(sim, r->user);
+    }
+    if (sim->inflight_head) {
+        sim->timeout_armed = true;
+        ss_sim_schedule(sim, sim->inflight_head->t_sent + timeout - sim->now, sim->h_timeout, 0,
+                        NULL);
+    }
+}
+
+/* ---- sending ---------------------------------------------------------------- */
+
+static int nearest_dc(ss_sim *sim, int region)
+{
+    const ss_scenario *sc = sim->sc;
+    int best = -1;
+    ss_time best_lat = SS_TIME_NEVER;
+    for (int d = 0; d < sc->n_dcs; d++) {
+        if (!sim->dc_up[d])
+            continue;
+        ss_time lat = sim->lat_mean_ns[region][sc->dcs[d].region];
+        if (lat < best_lat) {
+            best_lat = lat;
+            best = d;
+        }
+    }
+    return best >= 0 ? best : 0;
+}
+
+static void send_from(ss_sim *sim, uint32_t client)
+{
+    const ss_workload *wl = &sim->sc->wl;
+    ss_client *c = &sim->clients[client];
+    ss_req *r = ss_sim_req_alloc(sim);
+    int k = sim->class_pick ? (int)gsl_ran_discrete(sim->rng_wl, sim->class_pick) : 0;
+    const ss_class *cl = &wl->classes[k];
+    r->t_sent = sim->now;
+    r->user = client;
+    r->cls = (uint16_t)k;
+    r->op = (uint8_t)cl->op;
+    r->key = ss_keygen_draw(&sim->cls[k].keys, sim->rng_wl);
+    r->region = c->region;
+    r->n_route = (uint8_t)cl->n_route;
+    sim->requests_total++;
+    if (sim->now >= sim->t_measure) {
+        sim->cres[k].sent++;
+        sim->rres[sim->region_slot[r->region]].sent++;
+    }
+    ss_obs_sent(sim);
+    link_inflight(sim, r);
+    if (sim->resolver >= 0 && c->dns_until <= sim->now) {
+        ss_rcomp *res = &sim->comps[sim->resolver];
+        res->ops->resolve(res->state, sim, r); /* answers with ss_sim_resolved */
+        return;
+    }
+    if (sim->resolver < 0)
+        c->dc = (uint8_t)nearest_dc(sim, c->region);
+    r->dc = c->dc;
+    r->route = sim->routes + ((size_t)k * sim->sc->n_dcs + r->dc) * SS_ROUTE_MAX;
+    ss_sim_send(sim, r);
+}
+
+void ss_sim_resolved(ss_sim *sim, ss_req *r, int dc, ss_time ttl)
+{
+    ss_client *c = &sim->clients[r->user];
+    c->dc = (uint8_t)dc;
+    c->dns_until = sim->now + ttl;
+    r->dc = (uint8_t)dc;
+    r->route = sim->routes + ((size_t)r->cls * sim->sc->n_dcs + r->dc) * SS_ROUTE_MAX;
+    ss_sim_send(sim, r);
+}
+
+static void on_think(void *obj, ss_sim *sim, void *ptr, uint32_t user)
+{
+    send_from(sim, user);
+}
+
+static void on_pool(void *obj, ss_sim *sim, void *ptr, uint32_t gen)
+{
+    if (gen != sim->pool_gen)
+        return; /* superseded by a redraw with a higher bound */
+    uint64_t u = (uint64_t)(ss_rng_uniform(sim->rng_wl) * (double)sim->pool_bound);
+    bool accepted = u < (uint64_t)sim->n_thinking;
+    uint32_t user = 0;
+    if (accepted) {
+        user = sim->thinking[u];
+        uint32_t last = sim->thinking[--sim->n_thinking];
+        sim->thinking[u] = last;
+        sim->think_slot[last] = (uint32_t)u;
+    }
+    /* a lower bound from here on, still above the pool */
+    int64_t b = 2 * sim->n_thinking;
+    if (b < sim->pool_bound)
+        sim->pool_bound = b;
+    schedule_pool(sim);
+    if (accepted)
+        send_from(sim, user); /* thinned otherwise: that user is waiting */
+}
+
+static double profile_rate(const ss_workload *wl, ss_time t)
+{
+    const ss_profile_point *p = wl->profile;
+    int n = wl->n_profile;
+    if (t <= p[0].t)
+        return p[0].rate_per_s;
+    for (int i = 1; i < n; i++)
+        if (t <= p[i].t) {
+            double span = (double)(p[i].t - p[i - 1].t);
+            double f = span > 0 ? (double)(t - p[i - 1].t) / span : 1;
+            return p[i - 1].rate_per_s + f * (p[i].rate_per_s - p[i - 1].rate_per_s);
+        }
+    return p[n - 1].rate_per_s;
+}
+
+/* The time of the next arrival after now, or -1 when there is none. */
+static ss_time next_arrival(ss_sim *sim)
+{
+    const ss_workload *wl = &sim->sc->wl;
+    if (wl->n_profile == 0)
+        return sim->now + ss_time_from_s(ss_rng_exp(sim->rng_wl, 1.0 / wl->rate_per_s));
+    ss_time t = sim->now;
+    for (;;) {
+        t += ss_time_from_s(ss_rng_exp(sim->rng_wl, 1.0 / sim->peak_rate));
+        if (t >= sim->t_end)
+            return -1;
+        if (ss_rng_uniform(sim->rng_wl) * sim->peak_rate < profile_rate(wl, t))
+            return t;
+    }
+}
+
+static void on_arrival(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    uint32_t client = sim->n_clients == 1
+                          ? 0
+                          : (uint32_t)ss_rng_uniform_int(sim->rng_wl,
+                                                          (unsigned long)sim->n_clients);
+    ss_time next = next_arrival(sim);
+    if (next >= 0)
+        ss_sim_schedule(sim, next - sim->now, sim->h_arrival, 0, NULL);
+    send_from(sim, client);
+}
+
+/* ---- answers ------------------------------------------------------------------ */
+
+void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    ss_req *r = ptr;
+    if (r->flags & SS_REQ_ABANDONED) {
+        ss_sim_req_release(sim, r);
+        return;
+    }
+    unlink_inflight(sim, r);
+    if (r->flags & SS_REQ_FAILED) {
+        count_failure(sim, r, (ss_fail)r->fail_why);
+    } else {
+        ss_obs_done(sim, true, r->t_sent);
+    }
+    if (!(r->flags & SS_REQ_FAILED) && sim->now >= sim->t_measure) {
+        ss_class_result *cr = &sim->cres[r->cls];
+        ss_region_result *rr = &sim->rres[sim->region_slot[r->region]];
+        cr->ok++;
+        rr->ok++;
+        ss_hist_add(&cr->lat, sim->now - r->t_sent);
+        if (sim->sc->wl.n_regions > 1)
+            ss_hist_add(&rr->lat, sim->now - r->t_sent);
+    }
+    uint32_t user = r->user;
+    ss_sim_req_release(sim, r);
+    if (sim->sc->wl.closed)
+        think(sim, user);
+}
+
+/* ---- set up ---------------------------------------------------------------- */
+
+/* E[D] of the top of the file: the mean time from an arbitrary moment to a
+ * client's next request, INFINITY when it sends none. */
+static double residual_gap_s(const ss_sim *sim)
+{
+    const ss_workload *wl = &sim->sc->wl;
+    if (!wl->closed) {
+        double rate = wl->n_profile ? wl->profile[0].rate_per_s : wl->rate_per_s;
+        return rate > 0 ? (double)sim->n_clients / rate : INFINITY;
+    }
+    double m = ss_dist_mean(&wl->think), v = ss_dist_var(&wl->think);
+    if (!(m > 0))
+        return 0;
+    return isfinite(v) ? (v + m * m) / (2 * m) : m;
+}
+
+void ss_sim_prime_resolver(ss_sim *sim, ss_time ttl, double latency_s)
+{
+    if (ttl <= 0)
+        return;
+    double t = ss_time_to_s(ttl), gap = residual_gap_s(sim);
+    /* a cycle is the resolution's latency, the answer's life, the wait */
+    double fresh = isfinite(gap) ? t / (latency_s + t + gap) : 0;
+    /* its own stream: priming shifts no other component's numbers */
+    gsl_rng *r = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "dns-prime", 0));
+    for (int64_t i = 0; i < sim->n_clients; i++) {
+        double u = ss_rng_uniform(r);
+        /* fresh with probability `fresh`, its remaining life then uniform
+         * over (0, ttl]: u / fresh is uniform on [0, 1) given u < fresh */
+        sim->clients[i].dns_until = u < fresh ? ss_time_from_s(t * (1 - u / fresh)) : -1;
+    }
+    ss_rng_free(r);
+}
+
+void ss_client_init(ss_sim *sim)
+{
+    const ss_scenario *sc = sim->sc;
+    const ss_workload *wl = &sc->wl;
+    sim->rng_wl = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "workload", 0));
+    sim->h_think = ss_sim_handler(sim, on_think, NULL);
+    sim->h_pool = ss_sim_handler(sim, on_pool, NULL);
+    sim->h_arrival = ss_sim_handler(sim, on_arrival, NULL);
+    sim->h_timeout = ss_sim_handler(sim, on_timeout, NULL);
+    if (wl->n_classes > 1) {
+        double w[SS_MAX_CLASSES];
+        for (int k = 0; k < wl->n_classes; k++)
+            w[k] = wl->classes[k].weight;
+        sim->class_pick = gsl_ran_discrete_preproc((size_t)wl->n_classes, w);
+    }
+    sim->cls = ss_calloc((size_t)wl->n_classes, sizeof *sim->cls);
+    sim->cres = ss_calloc((size_t)wl->n_classes, sizeof *sim->cres);
+    for (int k = 0; k < wl->n_classes; k++) {
+        const ss_class *cl = &wl->classes[k];
+        ss_keygen_init(&sim->cls[k].keys, cl->own_keys ? &cl->keys : &wl->keys);
+        sim->cres[k].name = cl->name;
+        ss_hist_init(&sim->cres[k].lat);
+    }
+    if (wl->n_regions > 1)
+        sim->region_pick = gsl_ran_discrete_preproc((size_t)wl->n_regions, wl->region_weight);
+    sim->rres = ss_calloc((size_t)wl->n_regions, sizeof *sim->rres);
+    for (int i = 0; i < wl->n_regions; i++) {
+        sim->region_slot[wl->region[i]] = (uint8_t)i;
+        sim->rres[i].name = sim->sc->region_names[wl->region[i]];
+        ss_hist_init(&sim->rres[i].lat);
+    }
+    sim->n_clients = wl->closed ? wl->users : wl->clients;
+    sim->clients = ss_calloc((size_t)sim->n_clients, sizeof *sim->clients);
+    /* A separate stream places clients, so the regions do not shift the
+     * stream requests draw from. */
+    gsl_rng *place = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "clients", 0));
+    for (int64_t i = 0; i < sim->n_clients; i++) {
+        int ri = sim->region_pick ? (int)gsl_ran_discrete(place, sim->region_pick) : 0;
+        sim->clients[i].region = (uint8_t)wl->region[ri];
+        sim->clients[i].dns_until = -1;
+        sim->clients[i].dc = (uint8_t)nearest_dc(sim, wl->region[ri]);
+    }
+    ss_rng_free(place);
+    if (!wl->closed && wl->n_profile > 0)
+        for (int i = 0; i < wl->n_profile; i++)
+            if (wl->profile[i].rate_per_s > sim->peak_rate)
+                sim->peak_rate = wl->profile[i].rate_per_s;
+}
+
+void ss_client_start(ss_sim *sim)
+{
+    const ss_workload *wl = &sim->sc->wl;
+    if (wl->closed) {
+        sim->pool_think = wl->think.kind == SS_DIST_EXP;
+        if (sim->pool_think) {
+            sim->thinking = ss_malloc((size_t)sim->n_clients * sizeof *sim->thinking);
+            sim->think_slot = ss_malloc((size_t)sim->n_clients * sizeof *sim->think_slot);
+        }
+        for (int64_t u = 0; u < sim->n_clients; u++)
+            think(sim, (uint32_t)u);
+        if (sim->pool_think) {
+            sim->pool_bound = sim->n_clients;
+            sim->pool_started = true;
+            schedule_pool(sim);
+        }
+        return;
+    }
+    sim->now = 0;
+    ss_time first = next_arrival(sim);
+    if (first >= 0)
+        ss_sim_schedule(sim, first, sim->h_arrival, 0, NULL);
+}
+
+void ss_client_release(ss_sim *sim)
+{
+    ss_req_slab *s = sim->slabs;
+    while (s) {
+        ss_req_slab *next = s->next;
+        ss_free(s);
+        s = next;
+    }
+    if (sim->cres)
+        for (int k = 0; k < sim->sc->wl.n_classes; k++)
+            ss_hist_release(&sim->cres[k].lat);
+    ss_free(sim->cres);
+    for (int i = 0; sim->rres && i < sim->sc->wl.n_regions; i++)
+        ss_hist_release(&sim->rres[i].lat);
+    ss_free(sim->rres);
+    ss_free(sim->cls);
+    ss_free(sim->clients);
+    ss_free(sim->thinking);
+    ss_free(sim->think_slot);
+    if (sim->class_pick)
+        gsl_ran_discrete_free(sim->class_pick);
+    if (sim->region_pick)
+        gsl_ran_discrete_free(sim->region_pick);
+    ss_rng_free(sim->rng_wl);
+}

@@ -1,0 +1,83 @@
+/*
+ * sim/exp/experiment.h -- files x sweep points x replications, run in order.
+ *
+ * An experiment is the cross product of scenario files, the points of the
+ * --sweep cross product (mixed radix, the first sweep varying slowest) and
+ * replications. Run k is (file, point, replication) in that nesting, and
+ * its random streams depend only on its replication index and seed, never
+ * on which worker runs it or when. Rows come out in order, one per (file,
+ * point) -- the mean and 95% half-width of its replications -- or one per
+ * run with per_replication; each row's results are freed once the row
+ * hook has seen it (it may keep some), so memory does not grow with the
+ * number of runs.
+ *
+ * Every file is loaded at every point before anything runs (an invalid
+ * scenario runs nothing), then again when its point runs: keeping ten
+ * thousand loaded scenarios would cost more than loading them twice.
+ */
+#ifndef SS_EXPERIMENT_H
+#define SS_EXPERIMENT_H
+
+#include "row.h"
+#include "scenario.h"
+#include "sweep.h"
+
+typedef struct ss_exp {
+    char *const *files;
+    int n_files;
+    const ss_override *sets;        /* the user's --set, before the sweeps' */
+    int n_sets;
+    const ss_sweep *sweeps;
+    int n_sweeps;
+    int replications;               /* >= 1                                  */
+    bool per_replication;           /* a row per run instead of per point    */
+    ss_run_opts run;                /* for every run; replication, progress
+                                       and error are set per run            */
+    ss_load_opts load;
+} ss_exp;
+
+typedef struct ss_exp_hooks {
+    /* A finished row, in order. It may take results out of row->reps
+     * (setting the pointer NULL); the rest are freed after it returns. */
+    void (*row)(void *ctx, ss_row *row);
+    /* Now and then during run `run` of `runs` (0-based): the share of its
+     * simulated time done, its length in simulated seconds, events so far. */
+    void (*progress)(void *ctx, long run, long runs, const char *name, double done,
+                     double sim_end_s, uint64_t events);
+    void *ctx;
+} ss_exp_hooks;
+
+long ss_exp_points(const ss_exp *e);
+long ss_exp_runs(const ss_exp *e);
+long ss_exp_rows(const ss_exp *e);
+
+/* The sweep values of point p (pointers into e->sweeps), into vals. */
+void ss_exp_point_values(const ss_exp *e, long p, char **vals);
+
+/* What the runs will need, known before any runs: every runtime component
+ * name of every run, each once, in order of first appearance (the time
+ * series' columns), every file a scenario is read from (an output may not
+ * be one), the longest run in simulated seconds, and the most components. */
+typedef struct ss_exp_info {
+    char **names;
+    int n_names;
+    size_t cap_names;
+    char **sources;
+    int n_sources;
+    size_t cap_sources;
+    double max_end_s;
+    int max_comps;
+} ss_exp_info;
+
+/* Loads every file at every point into d (all errors, none run); false
+ * when any is invalid. Fills info (may be NULL); free it with
+ * ss_exp_info_free. */
+bool ss_exp_check(const ss_exp *e, ss_diag *d, ss_exp_info *info);
+void ss_exp_info_free(ss_exp_info *info);
+
+/* Runs everything in order. On a run's failure returns its status with the
+ * reason in why (file and message); *done counts the runs completed. */
+ss_status ss_exp_run(const ss_exp *e, const ss_exp_hooks *h, char *why, size_t why_len,
+                     long *done);
+
+#endif
