@@ -76,7 +76,10 @@ void ss_progress_draw(void *ctx, long run, long runs, const char *name, double d
     if (runs > 1)
         snprintf(runs_part, sizeof runs_part, "[%ld/%ld] ", run + 1, runs);
     snprintf(rate, sizeof rate, "  %.1fM ev/s", el > 0 ? (double)events / el / 1e6 : 0);
-    snprintf(simt, sizeof simt, " t=%.0fs", done * sim_end_s);
+    if (sim_end_s > 0)
+        snprintf(simt, sizeof simt, " t=%.0fs", done * sim_end_s);
+    else
+        simt[0] = '\0'; /* several runs at once: no one simulated clock */
     ss_text_safe(name, who, sizeof who);
     int width = terminal_width() - 1; /* the last column would wrap */
     int name_w = (int)strlen(who) < 22 ? (int)strlen(who) : 22;

@@ -57,6 +57,8 @@ static const char usage_text[] =
     "      --replications N    N independent runs of each scenario; figures become\n"
     "                          means with a 95% confidence half-width (*_ci95)\n"
     "      --per-replication   with --replications: one row per run instead\n"
+    "  -j, --jobs N            run the runs of a sweep or of replications on N threads\n"
+    "                          (0: every core; default 1); the output is the same\n"
     "      --seed N            base random seed (default: simulation.seed)\n"
     "      --duration T        measured simulated time, e.g. 10m (simulation.duration)\n"
     "      --warmup T          simulated time discarded first (simulation.warmup)\n"
@@ -64,7 +66,8 @@ static const char usage_text[] =
     "      --timeseries FILE   also write per-interval metrics as CSV to FILE\n"
     "      --interval T        the time series' interval (default 1s)\n"
     "      --breakdown FILE    also write where each request class's time goes\n"
-    "                          (waiting, service, network per component) as CSV\n"
+    "                          (waiting, service, network per component) as CSV;\n"
+    "                          with -o json the documents carry it too\n"
     "      --check             validate the scenarios, print nothing on success, run nothing\n"
     "      --kinds             list the component kinds and the keys each accepts\n"
     "      --event-queue KIND  auto (default), heap or calendar: the pending-event\n"
@@ -102,6 +105,7 @@ typedef struct cli {
     ss_run_opts run;
     const char *components_file, *timeseries_file, *breakdown_file;
     bool check, quiet;
+    int jobs;
 } cli;
 
 /* Set by the signal handler, polled by the engine (ss_run_opts.stop). */
@@ -257,7 +261,7 @@ static int run_all(cli *c, char **files, int n_files)
     const char *search[] = {share[0] ? share : NULL, NULL};
     ss_exp e = {.files = files, .n_files = n_files, .sets = c->sets, .n_sets = c->n_sets,
                 .sweeps = c->sweeps, .n_sweeps = c->n_sweeps, .replications = c->replications,
-                .per_replication = c->per_replication, .run = c->run};
+                .per_replication = c->per_replication, .jobs = c->jobs, .run = c->run};
     e.load.search = search;
     e.load.max_memory = c->run.max_memory;
     long points = 1;
@@ -358,7 +362,7 @@ int main(int argc, char **argv)
     ss_run_opts_init(&c.run);
     enum { O_SET = 256, O_SEED, O_DURATION, O_WARMUP, O_COMPONENTS, O_CHECK, O_VERSION,
            O_KINDS, O_EVQ, O_SWEEP, O_REPS, O_PER_REP, O_TIMESERIES, O_INTERVAL, O_BREAKDOWN,
-           O_MAX_MEMORY };
+           O_MAX_MEMORY, O_JOBS };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, O_SET},
@@ -376,6 +380,7 @@ int main(int argc, char **argv)
         {"kinds", no_argument, 0, O_KINDS},
         {"event-queue", required_argument, 0, O_EVQ},
         {"max-memory", required_argument, 0, O_MAX_MEMORY},
+        {"jobs", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -386,7 +391,7 @@ int main(int argc, char **argv)
     opterr = 0;
     int opt, rc = 0;
     char err[400];
-    while ((opt = getopt_long(argc, argv, ":o:qh", longs, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":o:qhj:", longs, NULL)) != -1) {
         switch (opt) {
         case 'o':
             if (strcmp(optarg, "table") == 0)
@@ -502,6 +507,21 @@ int main(int argc, char **argv)
             c.run.max_memory = v;
             break;
         }
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || !*optarg || v < 0 || v > 64) {
+                rc = usage_error("--jobs: expected a whole number from 0 (every core) to 64, "
+                                 "got \"%s\"", optarg);
+                goto done;
+            }
+            c.jobs = v ? (int)v : (int)sysconf(_SC_NPROCESSORS_ONLN);
+            if (c.jobs < 1)
+                c.jobs = 1;
+            if (c.jobs > 64)
+                c.jobs = 64;
+            break;
+        }
         case O_CHECK:
             c.check = true;
             break;
@@ -533,8 +553,6 @@ int main(int argc, char **argv)
         rc = usage_error("%s", "--per-replication needs --replications 2 or more");
         goto done;
     }
-    if (c.format == 2)
-        c.run.breakdown = true; /* JSON carries the breakdown */
     rc = run_all(&c, argv + optind, argc - optind);
 done:
     for (int s = 0; s < c.n_sweeps; s++)

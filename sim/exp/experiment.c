@@ -3,7 +3,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <threads.h>
 
 #include "agg.h"
 #include "engine.h"
@@ -120,9 +122,55 @@ void ss_exp_info_free(ss_exp_info *info)
     memset(info, 0, sizeof *info);
 }
 
-typedef struct run_ctx {
+/* ---- running: in order, or on a pool of threads ---------------------------- *
+ *
+ * Run k is (file, point, replication) = (k / (points reps), k / reps %
+ * points, k % reps): replications of one point are consecutive, and a row
+ * is complete when its runs are. Workers take runs in index order from a
+ * shared counter; a run's result goes to its slot; the caller's thread
+ * writes each row as soon as it and every row before it are complete, so
+ * the output is the same for any number of threads, and nothing waits to
+ * be written longer than it must. Workers stay at most `window` runs ahead
+ * of the rows written, which bounds the results held (the window holds at
+ * least one row's replications). A point's scenario is loaded once, by the
+ * first run that needs it, and freed after its last.
+ */
+
+typedef struct slot {
+    ss_result *res;
+    ss_status st;
+    char why[600];
+    bool done;
+    _Atomic double frac;    /* of its simulated time, while it runs     */
+    _Atomic uint64_t events;
+} slot;
+
+typedef struct point_ref {
+    long g;                 /* file x point index, or -1               */
+    ss_scenario *sc;
+    int left;               /* runs of it not yet finished              */
+} point_ref;
+
+typedef struct pool {
+    const ss_exp *e;
     const ss_exp_hooks *h;
-    long run, runs;
+    long runs, points, window;
+    int reps, jobs;
+    slot *slots;            /* ring: run k in slots[k % window]         */
+    point_ref *pts;         /* ring: point g in pts[g % window]         */
+    mtx_t mu;
+    cnd_t work, done;       /* room in the window; a run finished       */
+    long next;              /* the next run to take                     */
+    long written;           /* runs whose rows are written (or dropped) */
+    bool abort;             /* a run failed or was interrupted          */
+    ss_diag *diag;          /* loading errors (files changed meanwhile) */
+    long completed;         /* runs finished well, in any order         */
+} pool;
+
+typedef struct run_ctx {
+    pool *pl;
+    slot *sl;
+    long run;
     const char *name;
     double sim_end_s;
 } run_ctx;
@@ -130,7 +178,116 @@ typedef struct run_ctx {
 static void on_progress(void *ctx, double done, uint64_t events)
 {
     run_ctx *c = ctx;
-    c->h->progress(c->h->ctx, c->run, c->runs, c->name, done, c->sim_end_s, events);
+    c->sl->frac = done;
+    c->sl->events = events;
+    /* one thread: the bar follows the run as it goes */
+    if (c->pl->jobs == 1 && c->pl->h && c->pl->h->progress)
+        c->pl->h->progress(c->pl->h->ctx, c->run, c->pl->runs, c->name, done, c->sim_end_s,
+                           events);
+}
+
+/* The scenario of the point of run k, loaded the first time (under mu). */
+static ss_scenario *point_of(pool *pl, long k, char *why, size_t n)
+{
+    long g = k / pl->reps;
+    point_ref *pr = &pl->pts[g % pl->window];
+    if (pr->g != g) {
+        int file = (int)(g / pl->points);
+        long p = g % pl->points;
+        pr->g = g;
+        pr->left = pl->reps;
+        pr->sc = load_point(pl->e, pl->e->files[file], p, pl->diag);
+        if (!pr->sc)
+            ss_diag_first(pl->diag, why, n);
+    }
+    return pr->sc;
+}
+
+static void point_done(pool *pl, long k)
+{
+    point_ref *pr = &pl->pts[(k / pl->reps) % pl->window];
+    if (--pr->left == 0) {
+        ss_scenario_free(pr->sc);
+        pr->sc = NULL;
+        pr->g = -1;
+    }
+}
+
+/* Takes run k, runs it, leaves the result in its slot. Called with mu
+ * held; runs without it. */
+static void do_run(pool *pl, long k)
+{
+    slot *sl = &pl->slots[k % pl->window];
+    memset(sl, 0, sizeof *sl);
+    ss_scenario *sc = point_of(pl, k, sl->why, sizeof sl->why);
+    mtx_unlock(&pl->mu);
+    ss_status st;
+    if (!sc) { /* validated before: only a file changing meanwhile */
+        st = SS_INVALID;
+    } else {
+        ss_run_opts o = pl->e->run;
+        o.replication = (unsigned)(k % pl->reps);
+        ss_time warm = o.warmup >= 0 ? o.warmup : sc->warmup;
+        ss_time dur = o.duration >= 0 ? o.duration : sc->duration;
+        run_ctx rc = {pl, sl, k, sc->name, ss_time_to_s(warm + dur)};
+        o.progress = on_progress;
+        o.progress_ctx = &rc;
+        char msg[400] = "";
+        o.error = msg;
+        o.error_len = sizeof msg;
+        st = o.stop && *o.stop ? SS_INTERRUPTED : ss_run(sc, &o, &sl->res);
+        if (st)
+            snprintf(sl->why, sizeof sl->why, "%s: error: %s", sc->file,
+                     msg[0] ? msg : ss_status_str(st));
+    }
+    mtx_lock(&pl->mu);
+    sl->st = st;
+    sl->done = true;
+    sl->frac = 1;
+    if (st)
+        pl->abort = true;
+    else
+        pl->completed++;
+    if (sc)
+        point_done(pl, k);
+    cnd_broadcast(&pl->done);
+}
+
+static int worker(void *arg)
+{
+    pool *pl = arg;
+    mtx_lock(&pl->mu);
+    for (;;) {
+        while (!pl->abort && pl->next < pl->runs && pl->next >= pl->written + pl->window)
+            cnd_wait(&pl->work, &pl->mu);
+        if (pl->abort || pl->next >= pl->runs)
+            break;
+        do_run(pl, pl->next++);
+    }
+    mtx_unlock(&pl->mu);
+    return 0;
+}
+
+/* The bar for several threads, drawn by the caller's thread: the runs
+ * done and the share of the ones under way. */
+static void draw_pool(pool *pl)
+{
+    if (!pl->h || !pl->h->progress)
+        return;
+    double part = 0;
+    uint64_t events = 0;
+    long lo = pl->written, hi = pl->next;
+    for (long k = lo; k < hi; k++) {
+        slot *sl = &pl->slots[k % pl->window];
+        if (!sl->done)
+            part += sl->frac;
+        events += sl->events;
+    }
+    double total = (double)pl->completed + part;
+    long whole = (long)total;
+    if (whole >= pl->runs)
+        whole = pl->runs - 1;
+    pl->h->progress(pl->h->ctx, whole, pl->runs, "runs", total - (double)whole, 0, events);
 }
 
 /* The bottleneck named most often across the replications (ties: the
@@ -158,72 +315,127 @@ static void emit(const ss_exp_hooks *h, ss_row *row)
         ss_result_free(row->reps[r]);
 }
 
+/* Writes the rows whose runs are all done, in order; false at a failed
+ * run (its message into why), leaving the rows after it unwritten. */
+static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
+{
+    const ss_exp *e = pl->e;
+    int group = e->per_replication ? 1 : pl->reps;
+    char **vals = ss_calloc((size_t)(e->n_sweeps + 1), sizeof *vals);
+    ss_result **rs = ss_calloc((size_t)group, sizeof *rs);
+    bool ok = true;
+    while (pl->written < pl->runs) {
+        long k0 = pl->written;
+        bool ready = k0 + group <= pl->next;
+        for (int r = 0; r < group && ready; r++)
+            ready = pl->slots[(k0 + r) % pl->window].done;
+        if (!ready)
+            break;
+        for (int r = 0; r < group; r++) {
+            slot *sl = &pl->slots[(k0 + r) % pl->window];
+            if (sl->st && ok) {
+                ok = false;
+                *st = sl->st;
+                snprintf(why, why_len, "%s", sl->why);
+            }
+            rs[r] = sl->res;
+            sl->res = NULL;
+            sl->done = false; /* the slot is free for run k + window */
+        }
+        if (!ok) {
+            for (int r = 0; r < group; r++)
+                ss_result_free(rs[r]);
+            break;
+        }
+        pl->written += group;
+        long g = k0 / pl->reps;
+        ss_exp_point_values(e, g % pl->points, vals);
+        /* the row is written without the lock: workers go on meanwhile */
+        mtx_unlock(&pl->mu);
+        ss_row row = {vals, rs[0], rs, group, {0}, {0}, ""};
+        if (group == 1) {
+            memcpy(row.fig, rs[0]->fig, sizeof row.fig);
+            for (int f = 0; f < SS_FIGS; f++)
+                row.ci95[f] = NAN;
+            snprintf(row.bottleneck, sizeof row.bottleneck, "%s", rs[0]->bottleneck);
+        } else {
+            ss_agg_figures((const ss_result *const *)rs, group, row.fig, row.ci95);
+            snprintf(row.bottleneck, sizeof row.bottleneck, "%s", usual_bottleneck(rs, group));
+        }
+        emit(pl->h, &row);
+        mtx_lock(&pl->mu);
+        cnd_broadcast(&pl->work);
+    }
+    ss_free(rs);
+    ss_free(vals);
+    return ok;
+}
+
 ss_status ss_exp_run(const ss_exp *e, const ss_exp_hooks *h, char *why, size_t why_len,
                      long *done)
 {
-    long points = ss_exp_points(e), runs = ss_exp_runs(e), k = 0;
-    int reps = e->replications;
+    pool pl = {.e = e, .h = h, .runs = ss_exp_runs(e), .points = ss_exp_points(e),
+               .reps = e->replications, .jobs = e->jobs > 0 ? e->jobs : 1};
+    if (pl.jobs > 64)
+        pl.jobs = 64;
+    /* room for the threads to stay busy while a row's replications finish */
+    pl.window = 4L * pl.jobs + 2L * pl.reps;
+    pl.slots = ss_calloc((size_t)pl.window, sizeof *pl.slots);
+    pl.pts = ss_calloc((size_t)pl.window, sizeof *pl.pts);
+    for (long i = 0; i < pl.window; i++)
+        pl.pts[i].g = -1;
+    pl.diag = ss_diag_new();
+    mtx_init(&pl.mu, mtx_plain);
+    cnd_init(&pl.work);
+    cnd_init(&pl.done);
     ss_status st = SS_OK;
-    *done = 0;
-    ss_diag *diag = ss_diag_new();
-    char **vals = ss_calloc((size_t)(e->n_sweeps + 1), sizeof *vals);
-    ss_result **rs = ss_calloc((size_t)reps, sizeof *rs);
-    for (int i = 0; i < e->n_files && st == SS_OK; i++)
-        for (long p = 0; p < points && st == SS_OK; p++) {
-            ss_scenario *sc = load_point(e, e->files[i], p, diag);
-            if (!sc) { /* validated before: only the files changing meanwhile */
-                ss_diag_first(diag, why, why_len);
-                st = SS_INVALID;
+    thrd_t th[64];
+    int started = 0;
+    mtx_lock(&pl.mu);
+    if (pl.jobs == 1) {
+        /* one thread: run in order, write each row as it completes */
+        while (pl.next < pl.runs && !pl.abort) {
+            do_run(&pl, pl.next++);
+            if (!write_ready(&pl, why, why_len, &st))
                 break;
-            }
-            ss_exp_point_values(e, p, vals);
-            for (int r = 0; r < reps && st == SS_OK; r++, k++) {
-                ss_run_opts o = e->run;
-                o.replication = (unsigned)r;
-                ss_time warm = o.warmup >= 0 ? o.warmup : sc->warmup;
-                ss_time dur = o.duration >= 0 ? o.duration : sc->duration;
-                run_ctx rc = {h, k, runs, sc->name, ss_time_to_s(warm + dur)};
-                if (h && h->progress) {
-                    o.progress = on_progress;
-                    o.progress_ctx = &rc;
-                }
-                char msg[400] = "";
-                o.error = msg;
-                o.error_len = sizeof msg;
-                if (o.stop && *o.stop)
-                    st = SS_INTERRUPTED;
-                else
-                    st = ss_run(sc, &o, &rs[r]);
-                if (st) {
-                    snprintf(why, why_len, "%s: error: %s", sc->file,
-                             msg[0] ? msg : ss_status_str(st));
-                    break;
-                }
-                (*done)++;
-                if (e->per_replication) {
-                    ss_row row = {vals, rs[r], &rs[r], 1, {0}, {0}, ""};
-                    memcpy(row.fig, rs[r]->fig, sizeof row.fig);
-                    for (int f = 0; f < SS_FIGS; f++)
-                        row.ci95[f] = NAN;
-                    snprintf(row.bottleneck, sizeof row.bottleneck, "%s", rs[r]->bottleneck);
-                    emit(h, &row);
-                    rs[r] = NULL;
-                }
-            }
-            if (st == SS_OK && !e->per_replication) {
-                ss_row row = {vals, rs[0], rs, reps, {0}, {0}, ""};
-                ss_agg_figures((const ss_result *const *)rs, reps, row.fig, row.ci95);
-                snprintf(row.bottleneck, sizeof row.bottleneck, "%s", usual_bottleneck(rs, reps));
-                emit(h, &row);
-            } else if (st != SS_OK) {
-                for (int r = 0; r < reps; r++)
-                    ss_result_free(rs[r]);
-            }
-            memset(rs, 0, (size_t)reps * sizeof *rs);
-            ss_scenario_free(sc);
         }
-    ss_free(rs);
-    ss_free(vals);
-    ss_diag_free(diag);
+        if (st == SS_OK)
+            write_ready(&pl, why, why_len, &st);
+    } else {
+        for (int t = 0; t < pl.jobs; t++)
+            if (thrd_create(&th[started], worker, &pl) == thrd_success)
+                started++;
+        for (;;) {
+            if (!write_ready(&pl, why, why_len, &st) || pl.written >= pl.runs)
+                break;
+            struct timespec ts;
+            timespec_get(&ts, TIME_UTC);
+            ts.tv_nsec += 100000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            cnd_timedwait(&pl.done, &pl.mu, &ts);
+            draw_pool(&pl);
+        }
+        pl.abort = true; /* whatever stopped the rows stops the workers */
+        cnd_broadcast(&pl.work);
+        mtx_unlock(&pl.mu);
+        for (int t = 0; t < started; t++)
+            thrd_join(th[t], NULL);
+        mtx_lock(&pl.mu);
+    }
+    *done = pl.completed;
+    mtx_unlock(&pl.mu);
+    for (long i = 0; i < pl.window; i++) {
+        ss_result_free(pl.slots[i].res);
+        ss_scenario_free(pl.pts[i].sc);
+    }
+    ss_free(pl.slots);
+    ss_free(pl.pts);
+    ss_diag_free(pl.diag);
+    mtx_destroy(&pl.mu);
+    cnd_destroy(&pl.work);
+    cnd_destroy(&pl.done);
     return st;
 }

@@ -11,6 +11,9 @@
  * hook has seen it (it may keep some), so memory does not grow with the
  * number of runs.
  *
+ * With jobs > 1 the runs go on that many threads; the rows come out in
+ * the same order with the same bytes.
+ *
  * Every file is loaded at every point before anything runs (an invalid
  * scenario runs nothing), then again when its point runs: keeping ten
  * thousand loaded scenarios would cost more than loading them twice.
@@ -31,6 +34,7 @@ typedef struct ss_exp {
     int n_sweeps;
     int replications;               /* >= 1                                  */
     bool per_replication;           /* a row per run instead of per point    */
+    int jobs;                       /* threads running runs (0, 1: this one) */
     ss_run_opts run;                /* for every run; replication, progress
                                        and error are set per run            */
     ss_load_opts load;

@@ -165,6 +165,24 @@ check "one file for two outputs" 3 "$ss" $short --components "$tmp/x.csv" --brea
 contains "two outputs named" "$tmp/err" "--components and --breakdown both name"
 check "/dev/null is fine" 0 "$ss" $short --components /dev/null scenarios/stage1-single-server.yaml
 
+# -j N: the same bytes on any number of threads (rows, components, time series, JSON)
+for j in 1 2 3; do
+    "$ss" -q -o csv -j $j --duration 10s --warmup 2s --replications 3 --sweep workload.users=20k,40k \
+        --components "$tmp/c$j.csv" --timeseries "$tmp/t$j.csv" --interval 5s \
+        scenarios/stage3-load-balancer.yaml >"$tmp/j$j.csv" 2>/dev/null
+    "$ss" -q -o json -j $j --duration 5s --warmup 1s --replications 2 --per-replication \
+        scenarios/stage5-cache.yaml >"$tmp/j$j.json" 2>/dev/null
+done
+same=true
+for j in 2 3; do
+    for f in j$j.csv c$j.csv t$j.csv j$j.json; do
+        cmp -s "$tmp/$f" "$tmp/$(echo $f | sed "s/$j/1/")" || same=false
+    done
+done
+[ "$(wc -l <"$tmp/j1.csv")" -eq 3 ] && $same && echo "ok: -j 2 and -j 3 write what -j 1 writes" ||
+    { echo "FAIL: -j changes the output"; fails=$((fails + 1)); }
+check "bad --jobs" 2 "$ss" -j many scenarios/stage1-single-server.yaml
+
 # Ctrl-C keeps the finished rows and says how far it got (exit 130)
 timeout --preserve-status -s INT 3 "$ss" -q -o csv --duration 10s --warmup 0s \
     --sweep workload.users=1k:100k:1k scenarios/stage3-load-balancer.yaml >"$tmp/out" 2>"$tmp/err"
@@ -174,6 +192,14 @@ contains "interrupted says how far" "$tmp/err" "interrupted after"
 k=$(sed -n 's/.*interrupted after \([0-9]*\) of 100 runs.*/\1/p' "$tmp/err")
 rows=$(($(wc -l <"$tmp/out") - 1))
 [ -n "$k" ] && [ "$k" -ge 1 ] && [ "$rows" -eq "$k" ] && echo "ok: the $k finished rows are kept" || { echo "FAIL: $rows rows for $k runs"; fails=$((fails + 1)); }
+# on two threads rows still come out in order, each once
+timeout --preserve-status -s INT 3 "$ss" -q -o csv -j 2 --duration 10s --warmup 0s \
+    --sweep workload.users=1k:100k:1k scenarios/stage3-load-balancer.yaml >"$tmp/out" 2>"$tmp/err"
+got=$?
+cut -d, -f1 "$tmp/out" | tail -n +2 >"$tmp/users"
+expect=$(awk 'NR > 0 { print NR * 1000 }' "$tmp/users" | head -n "$(wc -l <"$tmp/users")")
+[ "$got" -eq 130 ] && [ "$(cat "$tmp/users")" = "$expect" ] && echo "ok: -j 2 interrupted keeps its rows in order" ||
+    { echo "FAIL: -j 2 interrupted (exit $got)"; fails=$((fails + 1)); }
 
 # names are escaped on the terminal: no raw escape byte reaches it
 printf 'scalesim: 1\nname: "a\\e[31mred"\nworkload: {users: 10, requests: {"c\\e[2J": {route: [ap]}}}\ncomponents: {app: {kind: app_server, service: 1ms}}\n' >"$tmp/esc.yaml"
