@@ -1,7 +1,8 @@
 /*
  * tests/ss_run_helpers.h -- loading scenarios and running them in tests.
- * Scenario text is written to a temporary file (the loader reads files,
- * like the command line); the file is removed at once after loading.
+ * Scenario text is parsed as text (ss_scenario_parse_with), named as if it
+ * were a file in the source tree's scenarios folder so that `pricing:
+ * pricing.yaml` resolves there; nothing is written to the tree.
  */
 #ifndef SS_RUN_HELPERS_H
 #define SS_RUN_HELPERS_H
@@ -38,30 +39,19 @@ static inline ss_scenario *load_file(const char *file, const char *const *sets)
     return sc;
 }
 
-/* Writes yaml to a temporary file in the source tree's scenarios folder
- * (so `pricing: pricing.yaml` resolves); path receives its name. */
-static inline void write_temp(const char *yaml, char *path, size_t n)
-{
-    snprintf(path, n, "%s/scenarios/.test-XXXXXX", SS_SOURCE_DIR);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t len = strlen(yaml);
-    assert_int_equal(write(fd, yaml, len), (ssize_t)len);
-    close(fd);
-}
+/* The name test scenarios are parsed under: in the source tree's
+ * scenarios folder, so that `pricing: pricing.yaml` resolves there. */
+#define TEST_NAME SS_SOURCE_DIR "/scenarios/.test.yaml"
 
-/* Loads yaml through a temporary file, as the command line would. */
+/* Loads yaml from text (nothing is written to the source tree). */
 static inline ss_scenario *load_text(const char *yaml, const char *const *sets)
 {
-    char path[1024];
-    write_temp(yaml, path, sizeof path);
     ss_override ov[32] = {{0}};
     int n = 0;
     for (; sets && sets[n]; n++)
         ov[n].text = sets[n];
     ss_diag *d = ss_diag_new();
-    ss_scenario *sc = ss_scenario_load_with(path, ov, n, NULL, d);
-    unlink(path);
+    ss_scenario *sc = ss_scenario_parse_with(TEST_NAME, yaml, ov, n, NULL, d);
     if (!sc) {
         ss_diag_print(d, stderr);
         fail();
@@ -70,26 +60,20 @@ static inline ss_scenario *load_text(const char *yaml, const char *const *sets)
     return sc;
 }
 
-/* The first error line loading yaml gives ("" when it loads). */
+/* The first error line loading yaml gives ("" when it loads), without the
+ * test scenario's name. */
 static inline void first_error(const char *yaml, const char *const *sets, char *buf, size_t n)
 {
-    char path[1024];
-    write_temp(yaml, path, sizeof path);
     ss_override ov[32] = {{0}};
     int k = 0;
     for (; sets && sets[k]; k++)
         ov[k].text = sets[k];
     ss_diag *d = ss_diag_new();
-    ss_scenario *sc = ss_scenario_load_with(path, ov, k, NULL, d);
-    unlink(path);
+    ss_scenario *sc = ss_scenario_parse_with(TEST_NAME, yaml, ov, k, NULL, d);
     ss_diag_first(d, buf, n);
-    /* drop the temporary file's name: keep what follows its ":" */
-    char *colon = strstr(buf, ".test-");
-    if (colon) {
-        char *rest = strchr(colon, ':');
-        if (rest)
-            memmove(buf, rest + 1, strlen(rest + 1) + 1);
-    }
+    const char *name = TEST_NAME ":";
+    if (strncmp(buf, name, strlen(name)) == 0)
+        memmove(buf, buf + strlen(name), strlen(buf + strlen(name)) + 1);
     ss_scenario_free(sc);
     ss_diag_free(d);
 }

@@ -106,11 +106,8 @@ static void scenario_set_paths_are_checked(void **state)
     first_error(yaml, longs, buf, sizeof buf);
     assert_non_null(strstr(buf, "unknown key")); /* the whole name, not a truncated one */
     ss_override ov = {"components.ap.instances=2", "--sweep"};
-    char path[1024];
-    write_temp(yaml, path, sizeof path);
     ss_diag *d = ss_diag_new();
-    assert_null(ss_scenario_load_with(path, &ov, 1, NULL, d));
-    unlink(path);
+    assert_null(ss_scenario_parse_with(TEST_NAME, yaml, &ov, 1, NULL, d));
     ss_diag_first(d, buf, sizeof buf);
     assert_string_equal(buf, "<command line>:1:9: error: --sweep components.ap.instances: no "
                              "\"ap\" in components (did you mean app?); a new one is given "

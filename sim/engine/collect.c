@@ -112,9 +112,9 @@ void ss_report_build(ss_sim *sim, ss_result *res)
     res->users = sc->wl.closed ? sc->wl.users : -1;
     res->window_s = window;
     res->events = sim->events;
-    res->peak_in_flight = sim->peak_inflight;
-    res->requests_total = sim->requests_total;
-    res->request_bytes = sim->req_bytes;
+    res->peak_in_flight = sim->wl.peak_inflight;
+    res->requests_total = sim->wl.requests_total;
+    res->request_bytes = sim->wl.req_bytes;
     res->event_bytes = ss_evq_bytes(sim->evq);
     res->event_queue = ss_evq_kind_name(ss_evq_kind_of(sim->evq));
     ss_hist_init(&res->lat);
@@ -123,28 +123,28 @@ void ss_report_build(ss_sim *sim, ss_result *res)
     res->classes = ss_calloc((size_t)res->n_classes, sizeof *res->classes);
     for (int k = 0; k < res->n_classes; k++) {
         ss_class_result *cr = &res->classes[k];
-        *cr = sim->cres[k];
-        cr->name = ss_strdup(sim->cres[k].name);
+        *cr = sim->wl.cres[k];
+        cr->name = ss_strdup(sim->wl.cres[k].name);
         ss_hist_init(&cr->lat);
-        ss_hist_merge(&cr->lat, &sim->cres[k].lat);
+        ss_hist_merge(&cr->lat, &sim->wl.cres[k].lat);
         ss_hist_merge(&res->lat, &cr->lat);
         res->sent += cr->sent;
         res->ok += cr->ok;
         res->failed += cr->failed;
     }
-    memcpy(res->fail_why, sim->fail_why, sizeof res->fail_why);
+    memcpy(res->fail_why, sim->wl.fail_why, sizeof res->fail_why);
     if (sc->wl.n_regions > 1) {
         res->n_regions = sc->wl.n_regions;
         res->regions = ss_calloc((size_t)res->n_regions, sizeof *res->regions);
         for (int i = 0; i < res->n_regions; i++) {
-            res->regions[i] = sim->rres[i];
-            res->regions[i].name = ss_strdup(sim->rres[i].name);
+            res->regions[i] = sim->wl.rres[i];
+            res->regions[i].name = ss_strdup(sim->wl.rres[i].name);
             ss_hist_init(&res->regions[i].lat);
-            ss_hist_merge(&res->regions[i].lat, &sim->rres[i].lat);
+            ss_hist_merge(&res->regions[i].lat, &sim->wl.rres[i].lat);
         }
     }
     ss_client_account_inflight(sim);
-    res->inflight_ns = sim->inflight_area;
+    res->inflight_ns = sim->wl.inflight_area;
     ss_obs_report(sim, res);
 
     res->n_comps = sim->n_comps;

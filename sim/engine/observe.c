@@ -80,7 +80,7 @@ static void on_interval(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         double v;
         r->p50_ms = ss_hist_quantile(&o->lat, 0.5, &v) ? v * 1e-6 : NAN;
         r->p95_ms = ss_hist_quantile(&o->lat, 0.95, &v) ? v * 1e-6 : NAN;
-        r->in_flight = (double)sim->n_inflight;
+        r->in_flight = (double)sim->wl.n_inflight;
         r->util = ss_malloc((size_t)(sim->n_comps ? sim->n_comps : 1) * sizeof *r->util);
         for (int i = 0; i < sim->n_comps; i++) {
             double cores, busy = comp_busy(sim, i, &cores);

@@ -1,7 +1,10 @@
 /*
- * sim/engine/sim_internal.h -- the engine's state, shared by sim.c (event loop,
- * movement of requests along routes), client.c (users, arrivals, timeouts,
- * response statistics) and report.c. Models never see it.
+ * sim/engine/sim_internal.h -- the engine's state. Each part is owned by
+ * one file, which alone changes it: the workload (ss_wl_state) by
+ * workload.c, the network (ss_net_state) by sim.c, the observations (an
+ * opaque ss_obs) by observe.c, the components, routes, clock and event set
+ * by run.c; route.c moves requests and collect.c reads it all once, at the
+ * end, into a result. Models never see it.
  */
 #ifndef SS_SIM_INTERNAL_H
 #define SS_SIM_INTERNAL_H
@@ -50,6 +53,52 @@ typedef struct ss_req_slab {
     ss_req reqs[];
 } ss_req_slab;
 
+/* What workload.c owns: the users or arrivals, their requests in flight,
+ * and what the clients saw (answers, failures, latency). */
+typedef struct ss_wl_state {
+    gsl_rng *rng_wl;
+    gsl_ran_discrete_t *class_pick;   /* NULL with one class             */
+    gsl_ran_discrete_t *region_pick;  /* NULL with one region            */
+    ss_class_rt *cls;
+    ss_client *clients;
+    int64_t n_clients;
+    bool pool_think;                  /* exponential think: one pooled timer */
+    uint32_t *thinking, *think_slot;  /* the thinking users; each one's index */
+    int64_t n_thinking;
+    int64_t pool_bound;               /* thinning bound, >= n_thinking       */
+    uint32_t pool_gen;                /* the live candidate's generation     */
+    bool pool_started;
+    double peak_rate;                 /* open model: thinning bound      */
+    /* requests */
+    ss_req_slab *slabs;
+    ss_req *free_reqs;
+    ss_req *inflight_head, *inflight_tail; /* client side, in send order  */
+    int64_t n_inflight, peak_inflight;
+    uint64_t requests_total;          /* sent, warm-up included             */
+    size_t req_bytes;                 /* request pool, allocated            */
+    bool timeout_armed;
+    ss_time inflight_t_last;
+    double inflight_area;
+
+    /* statistics, as the clients saw them */
+    ss_class_result *cres;
+    ss_region_result *rres;           /* by user region, index of workload  */
+    uint8_t region_slot[SS_MAX_REGIONS]; /* region index -> rres slot       */
+    uint64_t fail_why[SS_FAIL_KINDS];
+    int h_think, h_pool, h_arrival, h_timeout;
+} ss_wl_state;
+
+/* What sim.c owns: the network's latencies, constant ones precomputed. */
+typedef struct ss_net_state {
+    ss_time lat_ns[SS_MAX_REGIONS][SS_MAX_REGIONS];
+    ss_time lat_mean_ns[SS_MAX_REGIONS][SS_MAX_REGIONS]; /* for routing    */
+    bool lat_random[SS_MAX_REGIONS][SS_MAX_REGIONS];
+    ss_time client_ns;
+    bool client_random;
+    gsl_rng *rng_net;
+
+} ss_net_state;
+
 struct ss_sim {
     const ss_scenario *sc;
     ss_run_opts opts;
@@ -66,7 +115,7 @@ struct ss_sim {
     double *station_qlen;             /* waiting at the last memory check   */
     size_t n_stations, cap_stations;
     ss_time mem_check_t;              /* when that check was                */
-    int h_deliver, h_return, h_client, h_think, h_pool, h_arrival, h_timeout, h_fault, h_dns;
+    int h_deliver, h_return, h_client, h_fault; /* run.c and route.c    */
 
     ss_rcomp *comps;
     int n_comps;
@@ -74,47 +123,12 @@ struct ss_sim {
     uint16_t *routes;       /* [class][dc][SS_ROUTE_MAX] runtime ids       */
     int resolver;           /* runtime id of the resolver (DNS), or -1     */
 
-    /* network latencies, constant ones precomputed */
-    ss_time lat_ns[SS_MAX_REGIONS][SS_MAX_REGIONS];
-    ss_time lat_mean_ns[SS_MAX_REGIONS][SS_MAX_REGIONS]; /* for routing    */
-    bool lat_random[SS_MAX_REGIONS][SS_MAX_REGIONS];
-    ss_time client_ns;
-    bool client_random;
-    gsl_rng *rng_net;
-
-    /* workload */
-    gsl_rng *rng_wl;
-    gsl_ran_discrete_t *class_pick;   /* NULL with one class             */
-    gsl_ran_discrete_t *region_pick;  /* NULL with one region            */
-    ss_class_rt *cls;
-    ss_client *clients;
-    int64_t n_clients;
-    bool pool_think;                  /* exponential think: one pooled timer */
-    uint32_t *thinking, *think_slot;  /* the thinking users; each one's index */
-    int64_t n_thinking;
-    int64_t pool_bound;               /* thinning bound, >= n_thinking       */
-    uint32_t pool_gen;                /* the live candidate's generation     */
-    bool pool_started;
-    double peak_rate;                 /* open model: thinning bound      */
+    ss_net_state net;                 /* sim.c                               */
+    ss_wl_state wl;                   /* workload.c                          */
+    /* run.c: the datacenters, their outages */
     bool dc_up[SS_MAX_REGIONS];
     ss_time dc_down_since[SS_MAX_REGIONS]; /* -1 while up                    */
 
-    /* requests */
-    ss_req_slab *slabs;
-    ss_req *free_reqs;
-    ss_req *inflight_head, *inflight_tail; /* client side, in send order  */
-    int64_t n_inflight, peak_inflight;
-    uint64_t requests_total;          /* sent, warm-up included             */
-    size_t req_bytes;                 /* request pool, allocated            */
-    bool timeout_armed;
-    ss_time inflight_t_last;
-    double inflight_area;
-
-    /* statistics */
-    ss_class_result *cres;
-    ss_region_result *rres;           /* by user region, index of workload  */
-    uint8_t region_slot[SS_MAX_REGIONS]; /* region index -> rres slot       */
-    uint64_t fail_why[SS_FAIL_KINDS];
     uint64_t events;
     ss_obs *obs;                      /* observe.c                           */
     bool breakdown_on;                /* notes are recorded (a hot check)    */
@@ -129,6 +143,9 @@ void ss_sim_req_release(ss_sim *sim, ss_req *req);
 void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code);
 void ss_client_account_inflight(ss_sim *sim);
 
+/* route.c */
+void ss_route_on_deliver(void *obj, ss_sim *sim, void *ptr, uint32_t code);
+void ss_route_on_return(void *obj, ss_sim *sim, void *ptr, uint32_t code);
 /* sim.c */
 void ss_sim_send(ss_sim *sim, ss_req *req);
 ss_time ss_sim_client_latency(ss_sim *sim, int user_region, int comp_region);

@@ -66,18 +66,18 @@
 
 ss_req *ss_sim_req_alloc(ss_sim *sim)
 {
-    if (!sim->free_reqs) {
+    if (!sim->wl.free_reqs) {
         ss_req_slab *s = ss_malloc(sizeof *s + SLAB_REQS * sizeof(ss_req));
-        sim->req_bytes += sizeof *s + SLAB_REQS * sizeof(ss_req);
-        s->next = sim->slabs;
-        sim->slabs = s;
+        sim->wl.req_bytes += sizeof *s + SLAB_REQS * sizeof(ss_req);
+        s->next = sim->wl.slabs;
+        sim->wl.slabs = s;
         for (int i = SLAB_REQS - 1; i >= 0; i--) {
-            s->reqs[i].next = sim->free_reqs;
-            sim->free_reqs = &s->reqs[i];
+            s->reqs[i].next = sim->wl.free_reqs;
+            sim->wl.free_reqs = &s->reqs[i];
         }
     }
-    ss_req *r = sim->free_reqs;
-    sim->free_reqs = r->next;
+    ss_req *r = sim->wl.free_reqs;
+    sim->wl.free_reqs = r->next;
     memset(r, 0, sizeof *r);
     r->pos = UINT8_MAX;
     return r;
@@ -85,8 +85,8 @@ ss_req *ss_sim_req_alloc(ss_sim *sim)
 
 void ss_sim_req_release(ss_sim *sim, ss_req *req)
 {
-    req->next = sim->free_reqs;
-    sim->free_reqs = req;
+    req->next = sim->wl.free_reqs;
+    sim->wl.free_reqs = req;
 }
 
 /* ---- in-flight list and timeouts ------------------------------------------ */
@@ -94,44 +94,44 @@ void ss_sim_req_release(ss_sim *sim, ss_req *req)
 void ss_client_account_inflight(ss_sim *sim)
 {
     if (sim->now > sim->t_measure) {
-        ss_time from = sim->inflight_t_last > sim->t_measure ? sim->inflight_t_last
+        ss_time from = sim->wl.inflight_t_last > sim->t_measure ? sim->wl.inflight_t_last
                                                              : sim->t_measure;
-        sim->inflight_area += (double)sim->n_inflight * (double)(sim->now - from);
+        sim->wl.inflight_area += (double)sim->wl.n_inflight * (double)(sim->now - from);
     }
-    sim->inflight_t_last = sim->now;
+    sim->wl.inflight_t_last = sim->now;
 }
 
 static void link_inflight(ss_sim *sim, ss_req *r)
 {
     ss_client_account_inflight(sim);
-    sim->n_inflight++;
-    if (sim->n_inflight > sim->peak_inflight)
-        sim->peak_inflight = sim->n_inflight;
+    sim->wl.n_inflight++;
+    if (sim->wl.n_inflight > sim->wl.peak_inflight)
+        sim->wl.peak_inflight = sim->wl.n_inflight;
     r->cnext = NULL;
-    r->cprev = sim->inflight_tail;
-    if (sim->inflight_tail)
-        sim->inflight_tail->cnext = r;
+    r->cprev = sim->wl.inflight_tail;
+    if (sim->wl.inflight_tail)
+        sim->wl.inflight_tail->cnext = r;
     else
-        sim->inflight_head = r;
-    sim->inflight_tail = r;
-    if (sim->sc->wl.timeout > 0 && !sim->timeout_armed) {
-        sim->timeout_armed = true;
-        ss_sim_schedule(sim, r->t_sent + sim->sc->wl.timeout - sim->now, sim->h_timeout, 0, NULL);
+        sim->wl.inflight_head = r;
+    sim->wl.inflight_tail = r;
+    if (sim->sc->wl.timeout > 0 && !sim->wl.timeout_armed) {
+        sim->wl.timeout_armed = true;
+        ss_sim_schedule(sim, r->t_sent + sim->sc->wl.timeout - sim->now, sim->wl.h_timeout, 0, NULL);
     }
 }
 
 static void unlink_inflight(ss_sim *sim, ss_req *r)
 {
     ss_client_account_inflight(sim);
-    sim->n_inflight--;
+    sim->wl.n_inflight--;
     if (r->cprev)
         r->cprev->cnext = r->cnext;
     else
-        sim->inflight_head = r->cnext;
+        sim->wl.inflight_head = r->cnext;
     if (r->cnext)
         r->cnext->cprev = r->cprev;
     else
-        sim->inflight_tail = r->cprev;
+        sim->wl.inflight_tail = r->cprev;
     r->cprev = r->cnext = NULL;
 }
 
@@ -139,29 +139,29 @@ static void schedule_pool(ss_sim *sim);
 
 static void think(ss_sim *sim, uint32_t user)
 {
-    if (sim->pool_think) {
-        sim->think_slot[user] = (uint32_t)sim->n_thinking;
-        sim->thinking[sim->n_thinking++] = user;
-        if (sim->n_thinking > sim->pool_bound && sim->pool_started) {
-            int64_t b = 2 * sim->n_thinking;
-            sim->pool_bound = b < sim->n_clients ? b : sim->n_clients;
-            sim->pool_gen++; /* the pending candidate is now stale */
+    if (sim->wl.pool_think) {
+        sim->wl.think_slot[user] = (uint32_t)sim->wl.n_thinking;
+        sim->wl.thinking[sim->wl.n_thinking++] = user;
+        if (sim->wl.n_thinking > sim->wl.pool_bound && sim->wl.pool_started) {
+            int64_t b = 2 * sim->wl.n_thinking;
+            sim->wl.pool_bound = b < sim->wl.n_clients ? b : sim->wl.n_clients;
+            sim->wl.pool_gen++; /* the pending candidate is now stale */
             schedule_pool(sim);
         }
         return;
     }
-    ss_time t = ss_dist_sample_ns(&sim->sc->wl.think, sim->rng_wl);
-    ss_sim_schedule(sim, t, sim->h_think, user, NULL);
+    ss_time t = ss_dist_sample_ns(&sim->sc->wl.think, sim->wl.rng_wl);
+    ss_sim_schedule(sim, t, sim->wl.h_think, user, NULL);
 }
 
 /* The next candidate end of a think time in the pool (see the top). */
 static void schedule_pool(ss_sim *sim)
 {
-    if (sim->pool_bound == 0)
+    if (sim->wl.pool_bound == 0)
         return; /* nobody thinks: think() starts candidates again */
-    double mean = sim->sc->wl.think.p[0] / (double)sim->pool_bound;
-    ss_sim_schedule(sim, ss_time_from_s(ss_rng_exp(sim->rng_wl, mean)), sim->h_pool,
-                    sim->pool_gen, NULL);
+    double mean = sim->sc->wl.think.p[0] / (double)sim->wl.pool_bound;
+    ss_sim_schedule(sim, ss_time_from_s(ss_rng_exp(sim->wl.rng_wl, mean)), sim->wl.h_pool,
+                    sim->wl.pool_gen, NULL);
 }
 
 static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
@@ -169,27 +169,27 @@ static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
     if (r->cls != SS_CLS_JOB)
         ss_obs_done(sim, false, r->t_sent);
     if (sim->now >= sim->t_measure && r->cls != SS_CLS_JOB) {
-        sim->cres[r->cls].failed++;
-        sim->rres[sim->region_slot[r->region]].failed++;
-        sim->fail_why[why]++;
+        sim->wl.cres[r->cls].failed++;
+        sim->wl.rres[sim->wl.region_slot[r->region]].failed++;
+        sim->wl.fail_why[why]++;
     }
 }
 
 static void on_timeout(void *obj, ss_sim *sim, void *ptr, uint32_t code)
 {
     ss_time timeout = sim->sc->wl.timeout;
-    sim->timeout_armed = false;
-    while (sim->inflight_head && sim->inflight_head->t_sent + timeout <= sim->now) {
-        ss_req *r = sim->inflight_head;
+    sim->wl.timeout_armed = false;
+    while (sim->wl.inflight_head && sim->wl.inflight_head->t_sent + timeout <= sim->now) {
+        ss_req *r = sim->wl.inflight_head;
         unlink_inflight(sim, r);
         r->flags |= SS_REQ_ABANDONED;
         count_failure(sim, r, SS_FAIL_TIMEOUT);
         if (sim->sc->wl.closed)
             think(sim, r->user);
     }
-    if (sim->inflight_head) {
-        sim->timeout_armed = true;
-        ss_sim_schedule(sim, sim->inflight_head->t_sent + timeout - sim->now, sim->h_timeout, 0,
+    if (sim->wl.inflight_head) {
+        sim->wl.timeout_armed = true;
+        ss_sim_schedule(sim, sim->wl.inflight_head->t_sent + timeout - sim->now, sim->wl.h_timeout, 0,
                         NULL);
     }
 }
@@ -204,7 +204,7 @@ static int nearest_dc(ss_sim *sim, int region)
     for (int d = 0; d < sc->n_dcs; d++) {
         if (!sim->dc_up[d])
             continue;
-        ss_time lat = sim->lat_mean_ns[region][sc->dcs[d].region];
+        ss_time lat = sim->net.lat_mean_ns[region][sc->dcs[d].region];
         if (lat < best_lat) {
             best_lat = lat;
             best = d;
@@ -216,21 +216,21 @@ static int nearest_dc(ss_sim *sim, int region)
 static void send_from(ss_sim *sim, uint32_t client)
 {
     const ss_workload *wl = &sim->sc->wl;
-    ss_client *c = &sim->clients[client];
+    ss_client *c = &sim->wl.clients[client];
     ss_req *r = ss_sim_req_alloc(sim);
-    int k = sim->class_pick ? (int)gsl_ran_discrete(sim->rng_wl, sim->class_pick) : 0;
+    int k = sim->wl.class_pick ? (int)gsl_ran_discrete(sim->wl.rng_wl, sim->wl.class_pick) : 0;
     const ss_class *cl = &wl->classes[k];
     r->t_sent = sim->now;
     r->user = client;
     r->cls = (uint16_t)k;
     r->op = (uint8_t)cl->op;
-    r->key = ss_keygen_draw(&sim->cls[k].keys, sim->rng_wl);
+    r->key = ss_keygen_draw(&sim->wl.cls[k].keys, sim->wl.rng_wl);
     r->region = c->region;
     r->n_route = (uint8_t)cl->n_route;
-    sim->requests_total++;
+    sim->wl.requests_total++;
     if (sim->now >= sim->t_measure) {
-        sim->cres[k].sent++;
-        sim->rres[sim->region_slot[r->region]].sent++;
+        sim->wl.cres[k].sent++;
+        sim->wl.rres[sim->wl.region_slot[r->region]].sent++;
     }
     ss_obs_sent(sim);
     link_inflight(sim, r);
@@ -248,7 +248,7 @@ static void send_from(ss_sim *sim, uint32_t client)
 
 void ss_sim_resolved(ss_sim *sim, ss_req *r, int dc, ss_time ttl)
 {
-    ss_client *c = &sim->clients[r->user];
+    ss_client *c = &sim->wl.clients[r->user];
     c->dc = (uint8_t)dc;
     c->dns_until = sim->now + ttl;
     r->dc = (uint8_t)dc;
@@ -263,21 +263,21 @@ static void on_think(void *obj, ss_sim *sim, void *ptr, uint32_t user)
 
 static void on_pool(void *obj, ss_sim *sim, void *ptr, uint32_t gen)
 {
-    if (gen != sim->pool_gen)
+    if (gen != sim->wl.pool_gen)
         return; /* superseded by a redraw with a higher bound */
-    uint64_t u = (uint64_t)(ss_rng_uniform(sim->rng_wl) * (double)sim->pool_bound);
-    bool accepted = u < (uint64_t)sim->n_thinking;
+    uint64_t u = (uint64_t)(ss_rng_uniform(sim->wl.rng_wl) * (double)sim->wl.pool_bound);
+    bool accepted = u < (uint64_t)sim->wl.n_thinking;
     uint32_t user = 0;
     if (accepted) {
-        user = sim->thinking[u];
-        uint32_t last = sim->thinking[--sim->n_thinking];
-        sim->thinking[u] = last;
-        sim->think_slot[last] = (uint32_t)u;
+        user = sim->wl.thinking[u];
+        uint32_t last = sim->wl.thinking[--sim->wl.n_thinking];
+        sim->wl.thinking[u] = last;
+        sim->wl.think_slot[last] = (uint32_t)u;
     }
     /* a lower bound from here on, still above the pool */
-    int64_t b = 2 * sim->n_thinking;
-    if (b < sim->pool_bound)
-        sim->pool_bound = b;
+    int64_t b = 2 * sim->wl.n_thinking;
+    if (b < sim->wl.pool_bound)
+        sim->wl.pool_bound = b;
     schedule_pool(sim);
     if (accepted)
         send_from(sim, user); /* thinned otherwise: that user is waiting */
@@ -303,26 +303,26 @@ static ss_time next_arrival(ss_sim *sim)
 {
     const ss_workload *wl = &sim->sc->wl;
     if (wl->n_profile == 0)
-        return sim->now + ss_time_from_s(ss_rng_exp(sim->rng_wl, 1.0 / wl->rate_per_s));
+        return sim->now + ss_time_from_s(ss_rng_exp(sim->wl.rng_wl, 1.0 / wl->rate_per_s));
     ss_time t = sim->now;
     for (;;) {
-        t += ss_time_from_s(ss_rng_exp(sim->rng_wl, 1.0 / sim->peak_rate));
+        t += ss_time_from_s(ss_rng_exp(sim->wl.rng_wl, 1.0 / sim->wl.peak_rate));
         if (t >= sim->t_end)
             return -1;
-        if (ss_rng_uniform(sim->rng_wl) * sim->peak_rate < profile_rate(wl, t))
+        if (ss_rng_uniform(sim->wl.rng_wl) * sim->wl.peak_rate < profile_rate(wl, t))
             return t;
     }
 }
 
 static void on_arrival(void *obj, ss_sim *sim, void *ptr, uint32_t code)
 {
-    uint32_t client = sim->n_clients == 1
+    uint32_t client = sim->wl.n_clients == 1
                           ? 0
-                          : (uint32_t)ss_rng_uniform_int(sim->rng_wl,
-                                                          (unsigned long)sim->n_clients);
+                          : (uint32_t)ss_rng_uniform_int(sim->wl.rng_wl,
+                                                          (unsigned long)sim->wl.n_clients);
     ss_time next = next_arrival(sim);
     if (next >= 0)
-        ss_sim_schedule(sim, next - sim->now, sim->h_arrival, 0, NULL);
+        ss_sim_schedule(sim, next - sim->now, sim->wl.h_arrival, 0, NULL);
     send_from(sim, client);
 }
 
@@ -342,8 +342,8 @@ void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         ss_obs_done(sim, true, r->t_sent);
     }
     if (!(r->flags & SS_REQ_FAILED) && sim->now >= sim->t_measure) {
-        ss_class_result *cr = &sim->cres[r->cls];
-        ss_region_result *rr = &sim->rres[sim->region_slot[r->region]];
+        ss_class_result *cr = &sim->wl.cres[r->cls];
+        ss_region_result *rr = &sim->wl.rres[sim->wl.region_slot[r->region]];
         cr->ok++;
         rr->ok++;
         ss_hist_add(&cr->lat, sim->now - r->t_sent);
@@ -365,7 +365,7 @@ static double residual_gap_s(const ss_sim *sim)
     const ss_workload *wl = &sim->sc->wl;
     if (!wl->closed) {
         double rate = wl->n_profile ? wl->profile[0].rate_per_s : wl->rate_per_s;
-        return rate > 0 ? (double)sim->n_clients / rate : INFINITY;
+        return rate > 0 ? (double)sim->wl.n_clients / rate : INFINITY;
     }
     double m = ss_dist_mean(&wl->think), v = ss_dist_var(&wl->think);
     if (!(m > 0))
@@ -382,11 +382,11 @@ void ss_sim_prime_resolver(ss_sim *sim, ss_time ttl, double latency_s)
     double fresh = isfinite(gap) ? t / (latency_s + t + gap) : 0;
     /* its own stream: priming shifts no other component's numbers */
     gsl_rng *r = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "dns-prime", 0));
-    for (int64_t i = 0; i < sim->n_clients; i++) {
+    for (int64_t i = 0; i < sim->wl.n_clients; i++) {
         double u = ss_rng_uniform(r);
         /* fresh with probability `fresh`, its remaining life then uniform
          * over (0, ttl]: u / fresh is uniform on [0, 1) given u < fresh */
-        sim->clients[i].dns_until = u < fresh ? ss_time_from_s(t * (1 - u / fresh)) : -1;
+        sim->wl.clients[i].dns_until = u < fresh ? ss_time_from_s(t * (1 - u / fresh)) : -1;
     }
     ss_rng_free(r);
 }
@@ -395,65 +395,65 @@ void ss_client_init(ss_sim *sim)
 {
     const ss_scenario *sc = sim->sc;
     const ss_workload *wl = &sc->wl;
-    sim->rng_wl = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "workload", 0));
-    sim->h_think = ss_sim_handler(sim, on_think, NULL);
-    sim->h_pool = ss_sim_handler(sim, on_pool, NULL);
-    sim->h_arrival = ss_sim_handler(sim, on_arrival, NULL);
-    sim->h_timeout = ss_sim_handler(sim, on_timeout, NULL);
+    sim->wl.rng_wl = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "workload", 0));
+    sim->wl.h_think = ss_sim_handler(sim, on_think, NULL);
+    sim->wl.h_pool = ss_sim_handler(sim, on_pool, NULL);
+    sim->wl.h_arrival = ss_sim_handler(sim, on_arrival, NULL);
+    sim->wl.h_timeout = ss_sim_handler(sim, on_timeout, NULL);
     if (wl->n_classes > 1) {
         double w[SS_MAX_CLASSES];
         for (int k = 0; k < wl->n_classes; k++)
             w[k] = wl->classes[k].weight;
-        sim->class_pick = gsl_ran_discrete_preproc((size_t)wl->n_classes, w);
+        sim->wl.class_pick = gsl_ran_discrete_preproc((size_t)wl->n_classes, w);
     }
-    sim->cls = ss_calloc((size_t)wl->n_classes, sizeof *sim->cls);
-    sim->cres = ss_calloc((size_t)wl->n_classes, sizeof *sim->cres);
+    sim->wl.cls = ss_calloc((size_t)wl->n_classes, sizeof *sim->wl.cls);
+    sim->wl.cres = ss_calloc((size_t)wl->n_classes, sizeof *sim->wl.cres);
     for (int k = 0; k < wl->n_classes; k++) {
         const ss_class *cl = &wl->classes[k];
-        ss_keygen_init(&sim->cls[k].keys, cl->own_keys ? &cl->keys : &wl->keys);
-        sim->cres[k].name = cl->name;
-        ss_hist_init(&sim->cres[k].lat);
+        ss_keygen_init(&sim->wl.cls[k].keys, cl->own_keys ? &cl->keys : &wl->keys);
+        sim->wl.cres[k].name = cl->name;
+        ss_hist_init(&sim->wl.cres[k].lat);
     }
     if (wl->n_regions > 1)
-        sim->region_pick = gsl_ran_discrete_preproc((size_t)wl->n_regions, wl->region_weight);
-    sim->rres = ss_calloc((size_t)wl->n_regions, sizeof *sim->rres);
+        sim->wl.region_pick = gsl_ran_discrete_preproc((size_t)wl->n_regions, wl->region_weight);
+    sim->wl.rres = ss_calloc((size_t)wl->n_regions, sizeof *sim->wl.rres);
     for (int i = 0; i < wl->n_regions; i++) {
-        sim->region_slot[wl->region[i]] = (uint8_t)i;
-        sim->rres[i].name = sim->sc->region_names[wl->region[i]];
-        ss_hist_init(&sim->rres[i].lat);
+        sim->wl.region_slot[wl->region[i]] = (uint8_t)i;
+        sim->wl.rres[i].name = sim->sc->region_names[wl->region[i]];
+        ss_hist_init(&sim->wl.rres[i].lat);
     }
-    sim->n_clients = wl->closed ? wl->users : wl->clients;
-    sim->clients = ss_calloc((size_t)sim->n_clients, sizeof *sim->clients);
+    sim->wl.n_clients = wl->closed ? wl->users : wl->clients;
+    sim->wl.clients = ss_calloc((size_t)sim->wl.n_clients, sizeof *sim->wl.clients);
     /* A separate stream places clients, so the regions do not shift the
      * stream requests draw from. */
     gsl_rng *place = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "clients", 0));
-    for (int64_t i = 0; i < sim->n_clients; i++) {
-        int ri = sim->region_pick ? (int)gsl_ran_discrete(place, sim->region_pick) : 0;
-        sim->clients[i].region = (uint8_t)wl->region[ri];
-        sim->clients[i].dns_until = -1;
-        sim->clients[i].dc = (uint8_t)nearest_dc(sim, wl->region[ri]);
+    for (int64_t i = 0; i < sim->wl.n_clients; i++) {
+        int ri = sim->wl.region_pick ? (int)gsl_ran_discrete(place, sim->wl.region_pick) : 0;
+        sim->wl.clients[i].region = (uint8_t)wl->region[ri];
+        sim->wl.clients[i].dns_until = -1;
+        sim->wl.clients[i].dc = (uint8_t)nearest_dc(sim, wl->region[ri]);
     }
     ss_rng_free(place);
     if (!wl->closed && wl->n_profile > 0)
         for (int i = 0; i < wl->n_profile; i++)
-            if (wl->profile[i].rate_per_s > sim->peak_rate)
-                sim->peak_rate = wl->profile[i].rate_per_s;
+            if (wl->profile[i].rate_per_s > sim->wl.peak_rate)
+                sim->wl.peak_rate = wl->profile[i].rate_per_s;
 }
 
 void ss_client_start(ss_sim *sim)
 {
     const ss_workload *wl = &sim->sc->wl;
     if (wl->closed) {
-        sim->pool_think = wl->think.kind == SS_DIST_EXP;
-        if (sim->pool_think) {
-            sim->thinking = ss_malloc((size_t)sim->n_clients * sizeof *sim->thinking);
-            sim->think_slot = ss_malloc((size_t)sim->n_clients * sizeof *sim->think_slot);
+        sim->wl.pool_think = wl->think.kind == SS_DIST_EXP;
+        if (sim->wl.pool_think) {
+            sim->wl.thinking = ss_malloc((size_t)sim->wl.n_clients * sizeof *sim->wl.thinking);
+            sim->wl.think_slot = ss_malloc((size_t)sim->wl.n_clients * sizeof *sim->wl.think_slot);
         }
-        for (int64_t u = 0; u < sim->n_clients; u++)
+        for (int64_t u = 0; u < sim->wl.n_clients; u++)
             think(sim, (uint32_t)u);
-        if (sim->pool_think) {
-            sim->pool_bound = sim->n_clients;
-            sim->pool_started = true;
+        if (sim->wl.pool_think) {
+            sim->wl.pool_bound = sim->wl.n_clients;
+            sim->wl.pool_started = true;
             schedule_pool(sim);
         }
         return;
@@ -461,31 +461,31 @@ void ss_client_start(ss_sim *sim)
     sim->now = 0;
     ss_time first = next_arrival(sim);
     if (first >= 0)
-        ss_sim_schedule(sim, first, sim->h_arrival, 0, NULL);
+        ss_sim_schedule(sim, first, sim->wl.h_arrival, 0, NULL);
 }
 
 void ss_client_release(ss_sim *sim)
 {
-    ss_req_slab *s = sim->slabs;
+    ss_req_slab *s = sim->wl.slabs;
     while (s) {
         ss_req_slab *next = s->next;
         ss_free(s);
         s = next;
     }
-    if (sim->cres)
+    if (sim->wl.cres)
         for (int k = 0; k < sim->sc->wl.n_classes; k++)
-            ss_hist_release(&sim->cres[k].lat);
-    ss_free(sim->cres);
-    for (int i = 0; sim->rres && i < sim->sc->wl.n_regions; i++)
-        ss_hist_release(&sim->rres[i].lat);
-    ss_free(sim->rres);
-    ss_free(sim->cls);
-    ss_free(sim->clients);
-    ss_free(sim->thinking);
-    ss_free(sim->think_slot);
-    if (sim->class_pick)
-        gsl_ran_discrete_free(sim->class_pick);
-    if (sim->region_pick)
-        gsl_ran_discrete_free(sim->region_pick);
-    ss_rng_free(sim->rng_wl);
+            ss_hist_release(&sim->wl.cres[k].lat);
+    ss_free(sim->wl.cres);
+    for (int i = 0; sim->wl.rres && i < sim->sc->wl.n_regions; i++)
+        ss_hist_release(&sim->wl.rres[i].lat);
+    ss_free(sim->wl.rres);
+    ss_free(sim->wl.cls);
+    ss_free(sim->wl.clients);
+    ss_free(sim->wl.thinking);
+    ss_free(sim->wl.think_slot);
+    if (sim->wl.class_pick)
+        gsl_ran_discrete_free(sim->wl.class_pick);
+    if (sim->wl.region_pick)
+        gsl_ran_discrete_free(sim->wl.region_pick);
+    ss_rng_free(sim->wl.rng_wl);
 }

@@ -537,3 +537,9 @@ ss_scenario *ss_scenario_load_with(const char *file, const ss_override *sets, in
 {
     return load(file, NULL, sets, n_sets, opts, d);
 }
+
+ss_scenario *ss_scenario_parse_with(const char *name, const char *yaml, const ss_override *sets,
+                                    int n_sets, const ss_load_opts *opts, ss_diag *d)
+{
+    return load(name, yaml, sets, n_sets, opts, d);
+}

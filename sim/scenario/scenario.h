@@ -173,6 +173,10 @@ double ss_default_max_memory(void);
  * validates. Returns NULL when anything is wrong; d holds every error. */
 ss_scenario *ss_scenario_load_with(const char *file, const ss_override *sets, int n_sets,
                                    const ss_load_opts *opts, ss_diag *d);
+/* The same from YAML text named `name` (its folder is where extends and
+ * pricing are looked for). */
+ss_scenario *ss_scenario_parse_with(const char *name, const char *yaml, const ss_override *sets,
+                                    int n_sets, const ss_load_opts *opts, ss_diag *d);
 /* (ss_scenario_load, _parse, _free and _name are the library's:
  * scalesim/scalesim.h.) Switches GSL's abort-on-error off, once. */
 void ss_gsl_quiet(void);

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
 #include "scalesim/scalesim.h"
+/* the scenario's insides, only to skip running what is merely big */
 #include "scenario.h"
 
 /* Above these a 50 ms run is slow (per-user state, many events), not buggy. */
