@@ -29,6 +29,16 @@ long ss_exp_rows(const ss_exp *e)
     return (long)e->n_files * ss_exp_points(e) * (e->per_replication ? e->replications : 1);
 }
 
+void ss_exp_slice(const ss_exp *e, long *first, long *end)
+{
+    long group = e->per_replication ? 1 : e->replications;
+    long rows = ss_exp_rows(e);
+    long lo = e->first_row < 0 ? 0 : e->first_row > rows ? rows : e->first_row;
+    long hi = e->n_rows > 0 && e->n_rows < rows - lo ? lo + e->n_rows : rows;
+    *first = lo * group;
+    *end = hi * group;
+}
+
 void ss_exp_point_values(const ss_exp *e, long p, char **vals)
 {
     for (int s = e->n_sweeps - 1; s >= 0; s--) {
@@ -154,7 +164,8 @@ typedef struct point_ref {
 typedef struct pool {
     const ss_exp *e;
     const ss_exp_hooks *h;
-    long runs, points, window;
+    long first, runs;       /* the slice: runs [first, runs)            */
+    long points, window;
     int reps, jobs;
     slot *slots;            /* ring: run k in slots[k % window]         */
     point_ref *pts;         /* ring: point g in pts[g % window]         */
@@ -182,7 +193,8 @@ static void on_progress(void *ctx, double done, uint64_t events)
     c->sl->events = events;
     /* one thread: the bar follows the run as it goes */
     if (c->pl->jobs == 1 && c->pl->h && c->pl->h->progress)
-        c->pl->h->progress(c->pl->h->ctx, c->run, c->pl->runs, c->name, done, c->sim_end_s,
+        c->pl->h->progress(c->pl->h->ctx, c->run - c->pl->first, c->pl->runs - c->pl->first,
+                           c->name, done, c->sim_end_s,
                            events);
 }
 
@@ -285,9 +297,10 @@ static void draw_pool(pool *pl)
     }
     double total = (double)pl->completed + part;
     long whole = (long)total;
-    if (whole >= pl->runs)
-        whole = pl->runs - 1;
-    pl->h->progress(pl->h->ctx, whole, pl->runs, "runs", total - (double)whole, 0, events);
+    long n = pl->runs - pl->first;
+    if (whole >= n)
+        whole = n - 1;
+    pl->h->progress(pl->h->ctx, whole, n, "runs", total - (double)whole, 0, events);
 }
 
 /* The bottleneck named most often across the replications (ties: the
@@ -374,8 +387,10 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
 ss_status ss_exp_run(const ss_exp *e, const ss_exp_hooks *h, char *why, size_t why_len,
                      long *done)
 {
-    pool pl = {.e = e, .h = h, .runs = ss_exp_runs(e), .points = ss_exp_points(e),
+    pool pl = {.e = e, .h = h, .points = ss_exp_points(e),
                .reps = e->replications, .jobs = e->jobs > 0 ? e->jobs : 1};
+    ss_exp_slice(e, &pl.first, &pl.runs);
+    pl.next = pl.written = pl.first; /* runs before the slice count as written */
     if (pl.jobs > 64)
         pl.jobs = 64;
     /* room for the threads to stay busy while a row's replications finish */

@@ -14,6 +14,10 @@
  * With jobs > 1 the runs go on that many threads; the rows come out in
  * the same order with the same bytes.
  *
+ * A slice (first_row, n_rows) runs only the runs of those rows, and its
+ * rows are the same bytes as in the whole experiment: a farm of processes
+ * or machines can each take a slice and concatenate what they print.
+ *
  * Every file is loaded at every point before anything runs (an invalid
  * scenario runs nothing), then again when its point runs: keeping ten
  * thousand loaded scenarios would cost more than loading them twice.
@@ -35,6 +39,8 @@ typedef struct ss_exp {
     int replications;               /* >= 1                                  */
     bool per_replication;           /* a row per run instead of per point    */
     int jobs;                       /* threads running runs (0, 1: this one) */
+    long first_row;                 /* a slice: rows [first_row, first_row + */
+    long n_rows;                    /*   n_rows); n_rows 0: to the last row  */
     ss_run_opts run;                /* for every run; replication, progress
                                        and error are set per run            */
     ss_load_opts load;
@@ -53,7 +59,10 @@ typedef struct ss_exp_hooks {
 
 long ss_exp_points(const ss_exp *e);
 long ss_exp_runs(const ss_exp *e);
-long ss_exp_rows(const ss_exp *e);
+long ss_exp_rows(const ss_exp *e);      /* of the whole experiment     */
+
+/* The runs of e's slice: [*first, *end), in run indices. */
+void ss_exp_slice(const ss_exp *e, long *first, long *end);
 
 /* The sweep values of point p (pointers into e->sweeps), into vals. */
 void ss_exp_point_values(const ss_exp *e, long p, char **vals);
@@ -79,7 +88,7 @@ typedef struct ss_exp_info {
 bool ss_exp_check(const ss_exp *e, ss_diag *d, ss_exp_info *info);
 void ss_exp_info_free(ss_exp_info *info);
 
-/* Runs everything in order. On a run's failure returns its status with the
+/* Runs the slice (everything by default) in order. On a run's failure returns its status with the
  * reason in why (file and message); *done counts the runs completed. */
 ss_status ss_exp_run(const ss_exp *e, const ss_exp_hooks *h, char *why, size_t why_len,
                      long *done);

@@ -2,8 +2,11 @@
 # tests/api/test_install.sh BUILD_DIR -- `cmake --install` into a temporary
 # prefix, then use what it installed: the command (with its scenarios and
 # their pricing, found from the installed binary), and the library through
-# pkg-config from a program compiled outside the tree.
+# pkg-config from a program compiled outside the tree.  EXTRA_CFLAGS (the
+# second argument) are the build's sanitizer flags, if any: a sanitized
+# library needs its runtime linked into the program first.
 build=$1
+extra=${2:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
@@ -45,7 +48,7 @@ int main(void)
 }
 C
 export PKG_CONFIG_PATH="$lib/pkgconfig"
-if cc prog.c $(pkg-config --cflags scalesim) $(pkg-config --libs scalesim) -o prog 2>cc.err; then
+if cc $extra prog.c $(pkg-config --cflags scalesim) $(pkg-config --libs scalesim) -o prog 2>cc.err; then
     out=$(LD_LIBRARY_PATH="$lib" ./prog) && echo "$out" | grep -q " 2\.[0-9]*$" &&
         echo "ok: a program linked through pkg-config runs ($out)" || fail "prog printed '$out'"
 else

@@ -183,6 +183,27 @@ done
     { echo "FAIL: -j changes the output"; fails=$((fails + 1)); }
 check "bad --jobs" 2 "$ss" -j many scenarios/stage1-single-server.yaml
 
+# an aggregated JSON row gives the mean of its replications for classes and
+# components too (not replication 0's), each with a 95% half-width
+"$ss" -q -o json --duration 3s --warmup 1s --replications 3 scenarios/stage2-split-app-db.yaml >"$tmp/agg.json"
+"$ss" -q -o json --duration 3s --warmup 1s --replications 3 --per-replication \
+    scenarios/stage2-split-app-db.yaml >"$tmp/per.json"
+python3 - "$tmp/agg.json" "$tmp/per.json" <<'PY' && echo "ok: aggregated JSON rows are means" ||
+import json, sys
+agg = json.load(open(sys.argv[1]))[0]
+per = json.load(open(sys.argv[2]))
+assert len(per) == 3
+for part, key in (("classes", "mean_ms"), ("components", "util")):
+    for i, x in enumerate(agg[part]):
+        if x[key] is None:  # a kind without the figure (an external API's util)
+            continue
+        mean = sum(r[part][i][key] for r in per) / 3
+        assert abs(x[key] - mean) <= 2e-3 * max(1, abs(mean)), (part, i, x[key], mean)
+        assert key + "_ci95" in x, (part, i)
+    assert agg[part][0][key] != per[0][part][0][key], part
+PY
+    { echo "FAIL: aggregated JSON rows"; fails=$((fails + 1)); }
+
 # Ctrl-C keeps the finished rows and says how far it got (exit 130)
 timeout --preserve-status -s INT 3 "$ss" -q -o csv --duration 10s --warmup 0s \
     --sweep workload.users=1k:100k:1k scenarios/stage3-load-balancer.yaml >"$tmp/out" 2>"$tmp/err"
