@@ -17,7 +17,9 @@
     XX(RUNTIME, 3, "the run failed")                                       \
     XX(IO, 1, "a file could not be read")                                  \
     XX(NOMEM, 3, "out of memory")                                          \
-    XX(INTERRUPTED, 130, "interrupted")
+    XX(INTERRUPTED, 130, "interrupted")                                    \
+    XX(SLO_FAILED, 4, "a service-level objective failed")                  \
+    XX(SLO_UNRESOLVED, 5, "a service-level objective is unresolved")
 
 typedef enum ss_status {
 #define XX(name, code, msg) SS_##name,

@@ -28,6 +28,7 @@
 #include "scalesim/mem.h"
 #include "scalesim/scalesim.h"
 #include "scenario.h"
+#include "slo.h"
 #include "sweep.h"
 #include "units.h"
 
@@ -68,6 +69,14 @@ static const char usage_text[] =
     "      --breakdown FILE    also write where each request class's time goes\n"
     "                          (waiting, service, network per component) as CSV;\n"
     "                          with -o json the documents carry it too\n"
+    "      --slo EXPR          a service-level objective, repeatable: p95_ms<200,\n"
+    "                          error_rate<0.1%, availability>=99.9%,\n"
+    "                          classes.write.p99_ms<=800 (and the scenario's slo:);\n"
+    "                          each row gets pass, fail or unresolved (the 95%\n"
+    "                          interval straddles the limit)\n"
+    "      --precision P       replications until every figure's 95% half-width is\n"
+    "                          within P of it (2%), instead of a fixed number\n"
+    "      --max-replications N  the most --precision may run per row (default 50)\n"
     "      --check             validate the scenarios, print nothing on success, run nothing\n"
     "      --kinds             list the component kinds and the keys each accepts\n"
     "      --event-queue KIND  auto (default), heap or calendar: the pending-event\n"
@@ -86,7 +95,8 @@ static const char usage_text[] =
     "keeps them (the table prints the finished rows).\n"
     "\n"
     "Exit status: 0 success, 1 a scenario is invalid (nothing is run),\n"
-    "2 wrong usage, 3 a run failed, 130 interrupted.\n"
+    "2 wrong usage, 3 a run failed, 4 an SLO failed, 5 an SLO is unresolved\n"
+    "(none failed), 130 interrupted.\n"
     "\n"
     "Examples:\n"
     "  scalesim scenarios/stage5-cache.yaml\n"
@@ -106,6 +116,10 @@ typedef struct cli {
     const char *components_file, *timeseries_file, *breakdown_file;
     bool check, quiet;
     int jobs;
+    const char **slos;      /* --slo texts                               */
+    int n_slos;
+    double precision;       /* --precision, a share; 0: none             */
+    int max_replications;
 } cli;
 
 /* Set by the signal handler, polled by the engine (ss_run_opts.stop). */
@@ -177,6 +191,7 @@ typedef struct sink {
     long rows;
     ss_outfile outs[OUTS];
     ss_progress *progress;  /* NULL: no bar                              */
+    ss_verdict worst;       /* of every row's SLOs                       */
 } sink;
 
 static void on_row(void *ctx, ss_row *row)
@@ -184,6 +199,7 @@ static void on_row(void *ctx, ss_row *row)
     sink *s = ctx;
     if (s->progress)
         ss_progress_clear(s->progress);
+    s->worst = ss_verdict_worse(s->worst, row->verdict);
     if (s->c->format == 1)
         ss_out_csv_row(stdout, &s->rep, row);
     else if (s->c->format == 2)
@@ -261,7 +277,9 @@ static int run_all(cli *c, char **files, int n_files)
     const char *search[] = {share[0] ? share : NULL, NULL};
     ss_exp e = {.files = files, .n_files = n_files, .sets = c->sets, .n_sets = c->n_sets,
                 .sweeps = c->sweeps, .n_sweeps = c->n_sweeps, .replications = c->replications,
-                .per_replication = c->per_replication, .jobs = c->jobs, .run = c->run};
+                .per_replication = c->per_replication, .jobs = c->jobs, .run = c->run,
+                .slos = c->slos, .n_slos = c->n_slos, .precision = c->precision,
+                .max_replications = c->max_replications};
     e.load.search = search;
     e.load.max_memory = c->run.max_memory;
     long points = 1;
@@ -280,12 +298,12 @@ static int run_all(cli *c, char **files, int n_files)
     ss_diag_free(diag);
     int rc = 0;
     double budget = c->run.max_memory > 0 ? c->run.max_memory : ss_default_max_memory();
-    sink s = {.c = c};
+    sink s = {.c = c, .worst = SS_VERDICT_NONE};
     s.outs[OUT_COMPONENTS] = (ss_outfile){"--components", c->components_file, NULL};
     s.outs[OUT_TIMESERIES] = (ss_outfile){"--timeseries", c->timeseries_file, NULL};
     s.outs[OUT_BREAKDOWN] = (ss_outfile){"--breakdown", c->breakdown_file, NULL};
     if (!valid)
-        rc = ss_status_exit(SS_INVALID);
+        rc = ss_status_exit(info.slo_usage ? SS_USAGE : SS_INVALID);
     else if (c->check)
         rc = 0;
     else if (!series_fits(c, &info, budget))
@@ -303,11 +321,16 @@ static int run_all(cli *c, char **files, int n_files)
     s.rep.sweep_names = ss_calloc((size_t)(c->n_sweeps ? c->n_sweeps : 1), sizeof(char *));
     for (int k = 0; k < c->n_sweeps; k++)
         s.rep.sweep_names[k] = c->sweeps[k].path;
-    s.rep.with_ci = c->replications > 1 && !c->per_replication;
-    s.rep.show_replication = c->replications > 1;
+    s.rep.with_ci = (c->replications > 1 || c->precision > 0) && !c->per_replication;
+    s.rep.show_replication = c->replications > 1 || c->precision > 0;
+    s.rep.slo_texts = (const char *const *)info.slo_texts;
+    s.rep.n_slo_texts = info.n_slo_texts;
+    s.rep.precision = c->precision;
     s.rep.comp_names = (const char *const *)info.names;
     s.rep.n_comp_names = info.n_names;
-    s.keep_single = ss_exp_rows(&e) == 1;
+    /* the details of one run: with replications the table would show the
+     * first one's components beside the mean of all, so it does not */
+    s.keep_single = ss_exp_rows(&e) == 1 && c->replications == 1 && c->precision == 0;
     if (c->format == 0)
         s.table = ss_table_new(&s.rep);
     else if (c->format == 1)
@@ -348,6 +371,10 @@ static int run_all(cli *c, char **files, int n_files)
     }
     if (!ss_outfiles_close(s.outs, OUTS) && rc == 0)
         rc = ss_status_exit(SS_RUNTIME);
+    if (rc == 0 && s.worst == SS_VERDICT_FAIL)
+        rc = ss_status_exit(SS_SLO_FAILED);
+    else if (rc == 0 && s.worst == SS_VERDICT_UNRESOLVED)
+        rc = ss_status_exit(SS_SLO_UNRESOLVED);
     ss_table_free(s.table);
     ss_free(s.rep.sweep_names);
     ss_exp_info_free(&info);
@@ -362,7 +389,7 @@ int main(int argc, char **argv)
     ss_run_opts_init(&c.run);
     enum { O_SET = 256, O_SEED, O_DURATION, O_WARMUP, O_COMPONENTS, O_CHECK, O_VERSION,
            O_KINDS, O_EVQ, O_SWEEP, O_REPS, O_PER_REP, O_TIMESERIES, O_INTERVAL, O_BREAKDOWN,
-           O_MAX_MEMORY, O_JOBS };
+           O_MAX_MEMORY, O_JOBS, O_SLO, O_PRECISION, O_MAX_REPS };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, O_SET},
@@ -381,6 +408,9 @@ int main(int argc, char **argv)
         {"event-queue", required_argument, 0, O_EVQ},
         {"max-memory", required_argument, 0, O_MAX_MEMORY},
         {"jobs", required_argument, 0, 'j'},
+        {"slo", required_argument, 0, O_SLO},
+        {"precision", required_argument, 0, O_PRECISION},
+        {"max-replications", required_argument, 0, O_MAX_REPS},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -388,6 +418,8 @@ int main(int argc, char **argv)
     };
     c.sets = ss_calloc((size_t)argc, sizeof *c.sets);
     c.sweeps = ss_calloc((size_t)argc, sizeof *c.sweeps);
+    c.slos = ss_calloc((size_t)argc, sizeof *c.slos);
+    c.max_replications = 50;
     opterr = 0;
     int opt, rc = 0;
     char err[400];
@@ -522,6 +554,47 @@ int main(int argc, char **argv)
                 c.jobs = 64;
             break;
         }
+        case O_SLO: {
+            ss_slo s;
+            if (c.n_slos == SS_MAX_SLOS) {
+                rc = usage_error("--slo: at most %s of them", "32");
+                goto done;
+            }
+            if (!ss_slo_parse(optarg, &s, err, sizeof err)) {
+                rc = usage_error("--slo: %s", err);
+                goto done;
+            }
+            c.slos[c.n_slos++] = optarg;
+            break;
+        }
+        case O_PRECISION: {
+            double v;
+            size_t n = strlen(optarg);
+            bool pct = n > 1 && optarg[n - 1] == '%';
+            char num[64];
+            snprintf(num, sizeof num, "%.*s", (int)(pct ? n - 1 : n), optarg);
+            bool ok = ss_units_number(num, &v);
+            if (ok && pct)
+                v /= 100;
+            if (!ok || !(v > 0 && v < 1)) {
+                rc = usage_error("--precision: expected a share above 0 and below 1 like 2%% or "
+                                 "0.02, got \"%s\"", optarg);
+                goto done;
+            }
+            c.precision = v;
+            break;
+        }
+        case O_MAX_REPS: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || !*optarg || v < 3 || v > 10000) {
+                rc = usage_error("--max-replications: expected a whole number from 3 to 10000, "
+                                 "got \"%s\"", optarg);
+                goto done;
+            }
+            c.max_replications = (int)v;
+            break;
+        }
         case O_CHECK:
             c.check = true;
             break;
@@ -549,6 +622,11 @@ int main(int argc, char **argv)
         rc = usage_error("%s", "no scenario file given");
         goto done;
     }
+    if (c.precision > 0 && c.per_replication) {
+        rc = usage_error("%s", "--precision decides the replications: it cannot go with "
+                         "--per-replication");
+        goto done;
+    }
     if (c.per_replication && c.replications < 2) {
         rc = usage_error("%s", "--per-replication needs --replications 2 or more");
         goto done;
@@ -559,6 +637,7 @@ done:
         ss_sweep_release(&c.sweeps[s]);
     ss_free(c.sweeps);
     ss_free(c.sets);
+    ss_free(c.slos);
     if (fflush(stdout) != 0 && rc == 0) {
         fputs("scalesim: error: cannot write the report\n", stderr);
         rc = ss_status_exit(SS_RUNTIME);

@@ -9,6 +9,7 @@
 
 #include "agg.h"
 #include "engine.h"
+#include "slos.h"
 #include "scalesim/mem.h"
 
 long ss_exp_points(const ss_exp *e)
@@ -49,7 +50,7 @@ void ss_exp_point_values(const ss_exp *e, long p, char **vals)
 
 /* Loads file at point p: the user's --set first, then the point's values
  * as --sweep overrides (so errors name the option that gave them). */
-static ss_scenario *load_point(const ss_exp *e, const char *file, long p, ss_diag *d)
+ss_scenario *ss_exp_load_point(const ss_exp *e, const char *file, long p, ss_diag *d)
 {
     ss_override *ov = ss_calloc((size_t)(e->n_sets + e->n_sweeps + 1), sizeof *ov);
     char **owned = ss_calloc((size_t)(e->n_sweeps + 1), sizeof *owned);
@@ -101,6 +102,22 @@ static void note_scenario(const ss_exp *e, ss_exp_info *info, const ss_scenario 
         info->max_comps = n;
 }
 
+/* The SLO texts of runs of sc, into the columns; problems into d (NULL:
+ * already reported). */
+static void note_slos(const ss_exp *e, ss_exp_info *info, const ss_scenario *sc, ss_diag *d)
+{
+    ss_slo *s = ss_calloc(SS_MAX_SLOS, sizeof *s);
+    int n = 0;
+    bool bad = info && info->slo_usage;
+    ss_exp_slos(e, sc, s, &n, d, &bad);
+    if (info) {
+        info->slo_usage = bad;
+        for (int k = 0; k < n; k++)
+            add_unique(&info->slo_texts, &info->n_slo_texts, &info->cap_slo_texts, s[k].text);
+    }
+    ss_free(s);
+}
+
 bool ss_exp_check(const ss_exp *e, ss_diag *d, ss_exp_info *info)
 {
     long points = ss_exp_points(e);
@@ -109,13 +126,17 @@ bool ss_exp_check(const ss_exp *e, ss_diag *d, ss_exp_info *info)
         ss_scenario *sc = ss_scenario_load_with(e->files[i], e->sets, e->n_sets, &e->load, d);
         if (sc && e->n_sweeps == 0)
             note_scenario(e, info, sc);
+        if (sc)
+            note_slos(e, info, sc, d);
         ss_scenario_free(sc);
     }
     for (int i = 0; i < e->n_files && !ss_diag_errors(d) && e->n_sweeps; i++)
         for (long p = 0; p < points && !ss_diag_errors(d); p++) {
-            ss_scenario *sc = load_point(e, e->files[i], p, d);
-            if (sc)
+            ss_scenario *sc = ss_exp_load_point(e, e->files[i], p, d);
+            if (sc) {
                 note_scenario(e, info, sc);
+                note_slos(e, info, sc, NULL);
+            }
             ss_scenario_free(sc);
         }
     return ss_diag_errors(d) == 0;
@@ -129,6 +150,9 @@ void ss_exp_info_free(ss_exp_info *info)
     for (int i = 0; i < info->n_sources; i++)
         ss_free(info->sources[i]);
     ss_free(info->sources);
+    for (int i = 0; i < info->n_slo_texts; i++)
+        ss_free(info->slo_texts[i]);
+    ss_free(info->slo_texts);
     memset(info, 0, sizeof *info);
 }
 
@@ -151,6 +175,8 @@ typedef struct slot {
     ss_status st;
     char why[600];
     bool done;
+    ss_slo *slos;           /* the run's SLOs (NULL: none), parsed      */
+    int n_slos;
     _Atomic double frac;    /* of its simulated time, while it runs     */
     _Atomic uint64_t events;
 } slot;
@@ -208,7 +234,7 @@ static ss_scenario *point_of(pool *pl, long k, char *why, size_t n)
         long p = g % pl->points;
         pr->g = g;
         pr->left = pl->reps;
-        pr->sc = load_point(pl->e, pl->e->files[file], p, pl->diag);
+        pr->sc = ss_exp_load_point(pl->e, pl->e->files[file], p, pl->diag);
         if (!pr->sc)
             ss_diag_first(pl->diag, why, n);
     }
@@ -251,6 +277,10 @@ static void do_run(pool *pl, long k)
         if (st)
             snprintf(sl->why, sizeof sl->why, "%s: error: %s", sc->file,
                      msg[0] ? msg : ss_status_str(st));
+        if (!st && (pl->e->n_slos || sc->n_slo)) {
+            sl->slos = ss_calloc(SS_MAX_SLOS, sizeof *sl->slos);
+            ss_exp_slos(pl->e, sc, sl->slos, &sl->n_slos, NULL, NULL);
+        }
     }
     mtx_lock(&pl->mu);
     sl->st = st;
@@ -305,7 +335,7 @@ static void draw_pool(pool *pl)
 
 /* The bottleneck named most often across the replications (ties: the
  * first replication's). */
-static const char *usual_bottleneck(ss_result *const *rs, int n)
+const char *ss_exp_usual_bottleneck(ss_result *const *rs, int n)
 {
     int best = 0, best_n = 0;
     for (int a = 0; a < n; a++) {
@@ -336,6 +366,8 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
     int group = e->per_replication ? 1 : pl->reps;
     char **vals = ss_calloc((size_t)(e->n_sweeps + 1), sizeof *vals);
     ss_result **rs = ss_calloc((size_t)group, sizeof *rs);
+    ss_slo *slos = NULL;
+    int n_slos = 0;
     bool ok = true;
     while (pl->written < pl->runs) {
         long k0 = pl->written;
@@ -353,11 +385,19 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
             }
             rs[r] = sl->res;
             sl->res = NULL;
+            if (r == 0) { /* the row's SLOs are its first run's */
+                slos = sl->slos;
+                n_slos = sl->n_slos;
+            } else {
+                ss_free(sl->slos);
+            }
+            sl->slos = NULL;
             sl->done = false; /* the slot is free for run k + window */
         }
         if (!ok) {
             for (int r = 0; r < group; r++)
                 ss_result_free(rs[r]);
+            ss_free(slos);
             break;
         }
         pl->written += group;
@@ -365,7 +405,7 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
         ss_exp_point_values(e, g % pl->points, vals);
         /* the row is written without the lock: workers go on meanwhile */
         mtx_unlock(&pl->mu);
-        ss_row row = {vals, rs[0], rs, group, {0}, {0}, ""};
+        ss_row row = {vals, rs[0], rs, group, {0}, {0}, "", .verdict = SS_VERDICT_NONE};
         if (group == 1) {
             memcpy(row.fig, rs[0]->fig, sizeof row.fig);
             for (int f = 0; f < SS_FIGS; f++)
@@ -373,9 +413,13 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
             snprintf(row.bottleneck, sizeof row.bottleneck, "%s", rs[0]->bottleneck);
         } else {
             ss_agg_figures((const ss_result *const *)rs, group, row.fig, row.ci95);
-            snprintf(row.bottleneck, sizeof row.bottleneck, "%s", usual_bottleneck(rs, group));
+            snprintf(row.bottleneck, sizeof row.bottleneck, "%s",
+                     ss_exp_usual_bottleneck(rs, group));
         }
+        ss_exp_judge(slos, n_slos, &row);
         emit(pl->h, &row);
+        ss_free(slos);
+        slos = NULL;
         mtx_lock(&pl->mu);
         cnd_broadcast(&pl->work);
     }
@@ -387,6 +431,8 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
 ss_status ss_exp_run(const ss_exp *e, const ss_exp_hooks *h, char *why, size_t why_len,
                      long *done)
 {
+    if (e->precision > 0)
+        return ss_exp_run_precise(e, h, why, why_len, done);
     pool pl = {.e = e, .h = h, .points = ss_exp_points(e),
                .reps = e->replications, .jobs = e->jobs > 0 ? e->jobs : 1};
     ss_exp_slice(e, &pl.first, &pl.runs);
@@ -444,6 +490,7 @@ ss_status ss_exp_run(const ss_exp *e, const ss_exp_hooks *h, char *why, size_t w
     mtx_unlock(&pl.mu);
     for (long i = 0; i < pl.window; i++) {
         ss_result_free(pl.slots[i].res);
+        ss_free(pl.slots[i].slos);
         ss_scenario_free(pl.pts[i].sc);
     }
     ss_free(pl.slots);

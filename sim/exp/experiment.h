@@ -41,6 +41,13 @@ typedef struct ss_exp {
     int jobs;                       /* threads running runs (0, 1: this one) */
     long first_row;                 /* a slice: rows [first_row, first_row + */
     long n_rows;                    /*   n_rows); n_rows 0: to the last row  */
+    const char *const *slos;        /* --slo texts, judged with each row's   */
+    int n_slos;                     /*   scenario's own `slo:`               */
+    /* --precision: > 0 runs replications of each row (from `replications`,
+     * at least 3) until every summary figure's 95% half-width is within
+     * this share of it, or max_replications are done */
+    double precision;
+    int max_replications;
     ss_run_opts run;                /* for every run; replication, progress
                                        and error are set per run            */
     ss_load_opts load;
@@ -80,6 +87,11 @@ typedef struct ss_exp_info {
     size_t cap_sources;
     double max_end_s;
     int max_comps;
+    /* every SLO text of every run, each once, in order (the columns) */
+    char **slo_texts;
+    int n_slo_texts;
+    size_t cap_slo_texts;
+    bool slo_usage;                 /* a --slo is wrong (usage, not file)  */
 } ss_exp_info;
 
 /* Loads every file at every point into d (all errors, none run); false
@@ -87,6 +99,22 @@ typedef struct ss_exp_info {
  * ss_exp_info_free. */
 bool ss_exp_check(const ss_exp *e, ss_diag *d, ss_exp_info *info);
 void ss_exp_info_free(ss_exp_info *info);
+
+/* File at point p with the experiment's --set and the point's values. */
+ss_scenario *ss_exp_load_point(const ss_exp *e, const char *file, long p, ss_diag *d);
+
+/* Replications [first, first + n) of sc with e's run options, on up to
+ * e->jobs threads, into out[0..n). SS_OK, or the first failure (by
+ * replication) with why; out then holds what finished (NULL elsewhere). */
+ss_status ss_exp_batch(const ss_exp *e, const ss_scenario *sc, unsigned first, int n,
+                       ss_result **out, char *why, size_t why_len);
+
+/* The bottleneck named most often across n results (ties: the first's). */
+const char *ss_exp_usual_bottleneck(ss_result *const *rs, int n);
+
+/* ss_exp_run with e->precision (sim/exp/precise.c). */
+ss_status ss_exp_run_precise(const ss_exp *e, const ss_exp_hooks *h, char *why, size_t why_len,
+                             long *done);
 
 /* Runs the slice (everything by default) in order. On a run's failure returns its status with the
  * reason in why (file and message); *done counts the runs completed. */

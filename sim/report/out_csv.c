@@ -76,7 +76,30 @@ void ss_out_csv_head(FILE *f, const ss_report *r)
         if (r->with_ci)
             fprintf(f, ",%s_ci95", ss_fig_name(k));
     }
+    if (r->precision)
+        fputs(",replications,imprecise", f);
+    if (r->n_slo_texts)
+        fputs(",verdict", f);
+    for (int k = 0; k < r->n_slo_texts; k++) {
+        fputc(',', f);
+        ss_out_csv_field(f, r->slo_texts[k]);
+    }
     fputc('\n', f);
+}
+
+/* The verdict columns: the worst, then one per SLO text (empty where the
+ * row's scenario has not that SLO). */
+static void slo_cells(FILE *f, const ss_report *r, const ss_row *row)
+{
+    if (!r->n_slo_texts)
+        return;
+    fprintf(f, ",%s", ss_verdict_name(row->verdict));
+    for (int k = 0; k < r->n_slo_texts; k++) {
+        fputc(',', f);
+        for (int i = 0; i < row->n_slo; i++)
+            if (strcmp(row->slo[i].slo->text, r->slo_texts[k]) == 0)
+                fputs(ss_verdict_name(row->slo[i].verdict), f);
+    }
 }
 
 void ss_out_csv_row(FILE *f, const ss_report *r, const ss_row *row)
@@ -106,7 +129,29 @@ void ss_out_csv_row(FILE *f, const ss_report *r, const ss_row *row)
             ss_out_csv_num(f, row->ci95[k], ss_fig_decimals(k));
         }
     }
+    if (r->precision) {
+        fprintf(f, ",%d,", row->n_reps);
+        ss_out_csv_field(f, row->imprecise);
+    }
+    slo_cells(f, r, row);
     fputc('\n', f);
+}
+
+const char *ss_out_slo_value(const ss_slo_check *c, char *buf, size_t n)
+{
+    const char *fig = c->slo->figure;
+    size_t len = strlen(fig);
+    bool share = ss_slo_is_share(fig), ms = len > 3 && strcmp(fig + len - 3, "_ms") == 0;
+    double k = share ? 100 : 1;
+    int dec = share ? 3 : 2;
+    const char *unit = share ? "%" : ms ? " ms" : "";
+    if (!isfinite(c->value))
+        snprintf(buf, n, "-");
+    else if (isfinite(c->ci95))
+        snprintf(buf, n, "%.*f%s ± %.*f", dec, c->value * k, unit, dec, c->ci95 * k);
+    else
+        snprintf(buf, n, "%.*f%s", dec, c->value * k, unit);
+    return buf;
 }
 
 /* The leading columns every per-run file shares: sweep values, scenario,
@@ -245,6 +290,22 @@ void ss_out_breakdown_row(FILE *f, const ss_report *r, const ss_row *row)
     }
 }
 
+/* "scalesim: note: NAME (replication r) with PATH=V" */
+static void note_lead(FILE *f, const ss_report *r, const ss_row *row, const ss_result *res,
+                      bool one_run)
+{
+    char *name = ss_text_safe_dup(res->scenario);
+    fprintf(f, "scalesim: note: %s", name);
+    ss_free(name);
+    if (r->show_replication && one_run)
+        fprintf(f, " (replication %u)", res->replication);
+    for (int s = 0; s < r->n_sweep; s++) {
+        char *v = ss_text_safe_dup(row->sweep_vals[s]);
+        fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s], v);
+        ss_free(v);
+    }
+}
+
 void ss_out_notes_row(FILE *f, const ss_report *r, const ss_row *row)
 {
     for (int rep = 0; rep < row->n_reps; rep++) {
@@ -252,19 +313,18 @@ void ss_out_notes_row(FILE *f, const ss_report *r, const ss_row *row)
         char warnings[8][160];
         int n = ss_result_warnings(res, warnings, 8);
         for (int w = 0; w < n; w++) {
-            char *name = ss_text_safe_dup(res->scenario);
-            fprintf(f, "scalesim: note: %s", name);
-            ss_free(name);
-            if (r->show_replication)
-                fprintf(f, " (replication %u)", res->replication);
-            for (int s = 0; s < r->n_sweep; s++) {
-                char *v = ss_text_safe_dup(row->sweep_vals[s]);
-                fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s], v);
-                ss_free(v);
-            }
+            note_lead(f, r, row, res, true);
             char *msg = ss_text_safe_dup(warnings[w]);
             fprintf(f, ": %s\n", msg);
             ss_free(msg);
         }
+    }
+    if (r->precision > 0 && row->imprecise[0]) {
+        note_lead(f, r, row, row->res, false);
+        fprintf(f, ": after %d replications (--max-replications) the 95%% half-width is still "
+                "wider than %g%% of the figure for ", row->n_reps, r->precision * 100);
+        for (const char *p = row->imprecise; *p; p++)
+            fputs(*p == ';' ? ", " : (char[2]){*p, 0}, f);
+        fputc('\n', f);
     }
 }

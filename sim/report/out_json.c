@@ -114,6 +114,29 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
         }
     }
     cJSON_AddStringToObject(sum, "bottleneck", row->bottleneck);
+    if (r->precision) { /* the figures that did not get within --precision */
+        cJSON *imp = cJSON_AddArrayToObject(o, "imprecise");
+        char buf[sizeof row->imprecise];
+        snprintf(buf, sizeof buf, "%s", row->imprecise);
+        for (char *save = NULL, *t = strtok_r(buf, ";", &save); t; t = strtok_r(NULL, ";", &save))
+            cJSON_AddItemToArray(imp, cJSON_CreateString(t));
+    }
+    if (row->n_slo) {
+        cJSON *slo = cJSON_AddObjectToObject(o, "slo");
+        cJSON_AddStringToObject(slo, "verdict", ss_verdict_name(row->verdict));
+        cJSON *list = cJSON_AddArrayToObject(slo, "objectives");
+        for (int i = 0; i < row->n_slo; i++) {
+            const ss_slo_check *c = &row->slo[i];
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddStringToObject(x, "slo", c->slo->text);
+            cJSON_AddStringToObject(x, "figure", c->slo->figure);
+            json_num(x, "limit", c->slo->limit);
+            json_num(x, "value", round_to(c->value, 6));
+            json_num(x, "ci95", round_to(c->ci95, 6));
+            cJSON_AddStringToObject(x, "verdict", ss_verdict_name(c->verdict));
+            cJSON_AddItemToArray(list, x);
+        }
+    }
     cJSON *req = cJSON_AddObjectToObject(o, "requests");
     static const char *const outcomes[] = {"sent", "ok", "failed",
 #define XX(id, name) name,

@@ -216,6 +216,9 @@ typedef struct trow {
     char **sweep_vals;        /* owned array; the strings are the caller's */
     double fig[SS_FIGS], ci95[SS_FIGS];
     char bottleneck[128];
+    ss_verdict verdict;       /* NONE without SLOs                        */
+    char *slo_lines;          /* owned: one line per SLO check, or NULL   */
+    bool slo_all_pass;
     ss_result *res;           /* owned, or NULL                           */
 } trow;
 
@@ -254,6 +257,27 @@ void ss_table_add(ss_table *t, const ss_row *row)
     memcpy(x->fig, row->fig, sizeof x->fig);
     memcpy(x->ci95, row->ci95, sizeof x->ci95);
     snprintf(x->bottleneck, sizeof x->bottleneck, "%s", row->bottleneck);
+    x->verdict = row->verdict;
+    x->slo_all_pass = true;
+    if (row->n_slo) {
+        /* the checks as lines, aligned on the longest SLO text */
+        size_t len = 0, cap = 0, w = 0;
+        for (int i = 0; i < row->n_slo; i++)
+            if (strlen(row->slo[i].slo->text) > w)
+                w = strlen(row->slo[i].slo->text);
+        for (int i = 0; i < row->n_slo; i++) {
+            const ss_slo_check *c = &row->slo[i];
+            char val[96], line[512];
+            char *text = ss_text_safe_dup(c->slo->text);
+            int n = snprintf(line, sizeof line, "  %-*s  %-26s %s\n", (int)w, text,
+                             ss_out_slo_value(c, val, sizeof val), ss_verdict_name(c->verdict));
+            ss_free(text);
+            SS_GROW(x->slo_lines, cap, len + (size_t)n + 1);
+            memcpy(x->slo_lines + len, line, (size_t)n + 1);
+            len += (size_t)n;
+            x->slo_all_pass &= c->verdict == SS_VERDICT_PASS;
+        }
+    }
     ss_out_notes_row(t->notes_f, &t->r, row);
 }
 
@@ -271,6 +295,7 @@ void ss_table_free(ss_table *t)
     for (size_t i = 0; i < t->n; i++) {
         ss_free(t->rows[i].scenario);
         ss_free(t->rows[i].sweep_vals);
+        ss_free(t->rows[i].slo_lines);
         ss_result_free(t->rows[i].res);
     }
     ss_free(t->rows);
@@ -283,16 +308,19 @@ void ss_table_free(ss_table *t)
 void ss_table_print(ss_table *t, FILE *f)
 {
     const ss_report *r = &t->r;
-    enum { COLS = 13 };
+    enum { COLS = 14 };
     static const char *const head[COLS] = {"scenario", "stage",  "users", "offered/s", "ok/s",
                                            "mean ms",  "p50 ms", "p95 ms", "p99 ms", "errors",
-                                           "$/month",  "bottleneck", "util"};
-    int n_cols = COLS + r->n_sweep;
+                                           "$/month",  "bottleneck", "util", "verdict"};
+    bool verdicts = false; /* a verdict column when some row has SLOs */
+    for (size_t i = 0; i < t->n; i++)
+        verdicts |= t->rows[i].verdict != SS_VERDICT_NONE;
+    int n_cols = COLS - !verdicts + r->n_sweep;
     int n_lines = (int)t->n + 1;
     char ***cells = new_cells(n_lines, n_cols);
     for (int s = 0; s < r->n_sweep; s++)
         cells[0][s] = ss_text_safe_dup(r->sweep_names[s]);
-    for (int c = 0; c < COLS; c++)
+    for (int c = 0; c < COLS - !verdicts; c++)
         cells[0][r->n_sweep + c] = ss_strdup(head[c]);
     for (size_t i = 0; i < t->n; i++) {
         const trow *row = &t->rows[i];
@@ -332,6 +360,8 @@ void ss_table_print(ss_table *t, FILE *f)
         else
             snprintf(b, sizeof b, "-");
         L[c++] = ss_strdup(b);
+        if (verdicts)
+            L[c++] = ss_strdup(row->verdict == SS_VERDICT_NONE ? "-" : ss_verdict_name(row->verdict));
     }
     unsigned long left = (1ul << r->n_sweep) | (1ul << (r->n_sweep + 11));
     print_columns(f, cells, n_lines, n_cols, left);
@@ -351,6 +381,28 @@ void ss_table_print(ss_table *t, FILE *f)
                 fprintf(f, "; every %g s interval 100%%", res->interval_s);
             fputc('\n', f);
         }
+    }
+    /* the SLOs: every check of a single row; of several rows, those of the
+     * rows that did not pass them all */
+    for (size_t i = 0; i < t->n; i++) {
+        const trow *row = &t->rows[i];
+        if (!row->slo_lines || (t->n > 1 && row->slo_all_pass))
+            continue;
+        fputc('\n', f);
+        if (t->n > 1) {
+            char *name = ss_text_safe_dup(row->scenario);
+            fprintf(f, "%s", name);
+            ss_free(name);
+            for (int s = 0; s < r->n_sweep; s++) {
+                char *v = ss_text_safe_dup(row->sweep_vals[s]);
+                fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s], v);
+                ss_free(v);
+            }
+            fprintf(f, ": %s\n", ss_verdict_name(row->verdict));
+        } else {
+            fprintf(f, "SLOs: %s\n", ss_verdict_name(row->verdict));
+        }
+        fprintf(f, "%s", row->slo_lines);
     }
     /* what the figures above do not say by themselves */
     fflush(t->notes_f);

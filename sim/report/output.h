@@ -33,6 +33,12 @@ typedef struct ss_report {
      * run, in order of first appearance (known before the first row) */
     const char *const *comp_names;
     int n_comp_names;
+    /* the SLO columns: every SLO text of every row, in order (known before
+     * the first row); none: no verdict columns */
+    const char *const *slo_texts;
+    int n_slo_texts;
+    double precision;         /* --precision (a share; 0: none): replications
+                                 and imprecise columns                        */
 } ss_report;
 
 /* Streaming writers: a head, then each row in order. */
@@ -66,6 +72,10 @@ void ss_table_free(ss_table *t);
  * "30" (durations in seconds, rates per second, sizes in bytes); a value
  * that is no number with a unit comes back as written. */
 const char *ss_out_sweep_value(const char *v, char *buf, size_t n);
+
+/* An SLO check's value for people: "82.05 ms", "0.120%", "6947" (with
+ * " ± hw" when there is a half-width). */
+const char *ss_out_slo_value(const ss_slo_check *c, char *buf, size_t n);
 
 /* CSV helpers the writers share. */
 void ss_out_csv_field(FILE *f, const char *s);

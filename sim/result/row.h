@@ -7,6 +7,7 @@
 #define SS_ROW_H
 
 #include "result.h"
+#include "slo.h"
 
 typedef struct ss_row {
     char **sweep_vals;        /* n_sweep values, as written on the command line */
@@ -16,6 +17,14 @@ typedef struct ss_row {
     double fig[SS_FIGS];      /* mean over replications                         */
     double ci95[SS_FIGS];     /* Student-t half-width; NAN with one replication */
     char bottleneck[128];
+    /* the SLOs of the row (the command line's, then its scenario's) judged
+     * over its replications, and the worst verdict (NONE without SLOs) */
+    ss_slo_check slo[SS_MAX_SLOS];
+    int n_slo;
+    ss_verdict verdict;
+    /* with --precision: the figures whose half-width did not get within it
+     * (names, ';'-separated; "" when all did) */
+    char imprecise[256];
 } ss_row;
 
 /* The mean and 95% half-width of each summary figure over n results. */

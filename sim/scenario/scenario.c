@@ -343,7 +343,34 @@ static const ss_param simulation_params[] = {
 
 static const char *const top_keys[] = {"scalesim", "name", "stage", "title", "description",
                                        "simulation", "workload", "network", "components",
-                                       "datacenters", "faults", "pricing", NULL};
+                                       "datacenters", "faults", "pricing", "slo", NULL};
+
+/* `slo:`: a list of strings (their grammar and figures are checked where
+ * the figures are known: the experiment layer). */
+static void build_slo(ss_cfgctx *ctx, const ss_node *root)
+{
+    ss_scenario *sc = ctx->sc;
+    const ss_node *list = ss_node_get(root, "slo");
+    if (!list || list->type == SS_NODE_NULL)
+        return;
+    if (list->type != SS_NODE_SEQ) {
+        ss_cfg_expected(ctx, list, "slo", "a list like [p95_ms<200, error_rate<0.1%]", list);
+        return;
+    }
+    for (size_t i = 0; i < list->n_items; i++) {
+        const ss_node *it = list->items[i];
+        char path[32];
+        snprintf(path, sizeof path, "slo[%zu]", i);
+        if (sc->n_slo == SS_MAX_SCENARIO_SLOS) {
+            ss_cfg_at(ctx, it, path, "at most %d SLOs", SS_MAX_SCENARIO_SLOS);
+            return;
+        }
+        if (!ss_cfg_scalar(ctx, it, path, "an SLO like p95_ms<200"))
+            continue;
+        sc->slo_mark[sc->n_slo] = it->mark;
+        sc->slo[sc->n_slo++] = own_str(sc, it->str);
+    }
+}
 
 
 static void build(ss_cfgctx *ctx, const ss_node *root, const char *file)
@@ -407,6 +434,7 @@ static void build(ss_cfgctx *ctx, const ss_node *root, const char *file)
     build_components(ctx, root);
     build_workload(ctx, root);
     build_faults(ctx, root);
+    build_slo(ctx, root);
     int vcpus[SS_MAX_COMPONENTS] = {0};
     build_pricing(ctx, root, vcpus);
     resolve_vcpus(ctx, root, vcpus);

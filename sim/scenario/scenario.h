@@ -25,6 +25,7 @@
 #define SS_MAX_REGIONS 32
 #define SS_MAX_CLASSES 64
 #define SS_MAX_COMPONENTS 64
+#define SS_MAX_SCENARIO_SLOS 16  /* `slo:` items of one scenario */
 
 
 /* A request class's own service time at one component of its route. */
@@ -133,6 +134,11 @@ typedef struct ss_scenario {
     ss_fault *faults;
     int n_faults;
     char *pricing_file;
+    /* `slo:` as written (sim/result/slo.h parses and judges them), with
+     * where each is, for errors found later */
+    char *slo[SS_MAX_SCENARIO_SLOS];
+    ss_mark slo_mark[SS_MAX_SCENARIO_SLOS];
+    int n_slo;
     char **sources;            /* every file read (resolved paths)          */
     int n_sources;
     size_t cap_sources;

@@ -183,6 +183,34 @@ done
     { echo "FAIL: -j changes the output"; fails=$((fails + 1)); }
 check "bad --jobs" 2 "$ss" -j many scenarios/stage1-single-server.yaml
 
+# SLOs: verdicts in every format, exit 4 on a failure, 5 when unresolved
+st="$ss -q --duration 20s --warmup 2s"
+check "slo passes" 0 $st --slo 'p95_ms<200' --slo 'error_rate<0.1%' scenarios/stage3-load-balancer.yaml
+contains "table shows the verdicts" "$tmp/out" "SLOs: pass"
+contains "table shows each SLO" "$tmp/out" "error_rate<0.1%"
+check "slo fails: exit 4" 4 $st -o csv --slo 'p95_ms<200' --slo 'cost_month_usd<5k' \
+    scenarios/stage3-load-balancer.yaml
+contains "csv verdict columns" "$tmp/out" ",verdict,p95_ms<200,cost_month_usd<5k"
+contains "csv verdicts" "$tmp/out" ",fail,pass,fail"
+# the mean at exactly what the replications' interval covers: undecided
+check "slo unresolved: exit 5" 5 $st -o json --replications 4 --slo 'mean_ms<57.45' \
+    scenarios/stage3-load-balancer.yaml
+contains "json verdict" "$tmp/out" '"verdict":	"unresolved"'
+check "a bad --slo is a usage error" 2 $st --slo 'p96_ms<200' scenarios/stage1-single-server.yaml
+contains "a bad --slo says which figure" "$tmp/err" 'unknown figure "p96_ms"'
+check "a share needs %" 2 $st --slo 'availability>=99.9' scenarios/stage1-single-server.yaml
+contains "a share's hint" "$tmp/err" "write 99.9% or 0.999"
+printf 'scalesim: 1\nextends: stage1-single-server.yaml\nslo:\n  - p95_ms<500\n  - classes.nope.p95_ms<9\n' \
+    >scenarios/.test-slo.yaml
+check "a bad slo: item is an invalid scenario" 1 "$ss" --check scenarios/.test-slo.yaml
+contains "at its line and column" "$tmp/err" "scenarios/.test-slo.yaml:5:5: error: slo[1]: no request class"
+rm -f scenarios/.test-slo.yaml
+check "--precision" 0 $st -o csv --precision 5% --max-replications 8 scenarios/stage1-single-server.yaml
+contains "precision columns" "$tmp/out" ",replications,imprecise"
+check "bad --precision" 2 "$ss" --precision 200% scenarios/stage1-single-server.yaml
+check "--precision with --per-replication" 2 "$ss" --precision 2% --replications 3 \
+    --per-replication scenarios/stage1-single-server.yaml
+
 # an aggregated JSON row gives the mean of its replications for classes and
 # components too (not replication 0's), each with a 95% half-width
 "$ss" -q -o json --duration 3s --warmup 1s --replications 3 scenarios/stage2-split-app-db.yaml >"$tmp/agg.json"
