@@ -10,6 +10,11 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "output.h"
+#include "scalesim/scalesim.h"
+#include "scenario.h"
+#include "sweep.h"
+
 /* ---- progress (cli_progress.c) ----------------------------------------- */
 
 /* One line on stderr, redrawn at most ten times a second and fitted to
@@ -46,5 +51,58 @@ bool ss_outfiles_check(const ss_outfile *outs, int n, char *const *sources, int 
 bool ss_outfiles_open(ss_outfile *outs, int n);
 /* Closes them; false (after saying why) when a write failed. */
 bool ss_outfiles_close(ss_outfile *outs, int n);
+
+/* ---- what main.c parsed, and where rows go (main.c) ------------------------ */
+
+typedef struct cli {
+    int format;             /* 0 table, 1 csv, 2 json */
+    ss_override *sets;
+    int n_sets;
+    ss_sweep *sweeps;
+    int n_sweeps;
+    int replications;
+    bool per_replication;
+    ss_run_opts run;
+    const char *components_file, *timeseries_file, *breakdown_file;
+    bool check, quiet;
+    int jobs;
+    const char **slos;      /* --slo texts                               */
+    int n_slos;
+    double precision;       /* --precision, a share; 0: none             */
+    int max_replications;
+    bool max_replications_set;
+    bool plan;              /* --plan                                    */
+    ss_sweep *varies;       /* --vary                                    */
+    int n_varies;
+    long budget;            /* --budget runs; 0: 200                     */
+    const char *plan_log;   /* --plan-log FILE                           */
+} cli;
+
+enum { OUT_COMPONENTS, OUT_TIMESERIES, OUT_BREAKDOWN, OUTS };
+
+typedef struct sink {
+    const cli *c;
+    ss_report rep;
+    ss_table *table;        /* format 0                                  */
+    bool keep_single;       /* the table shows one run in detail         */
+    long rows;
+    ss_outfile outs[OUTS];
+    ss_progress *progress;  /* NULL: no bar                              */
+    ss_verdict worst;       /* of every row's SLOs                       */
+} sink;
+
+/* A row to every output the command line asked for (ss_exp_hooks.row). */
+void ss_sink_row(void *ctx, ss_row *row);
+void ss_sink_progress(void *ctx, long run, long runs, const char *name, double done,
+                      double sim_end_s, uint64_t events);
+/* "scalesim: error: ..." and the hint; returns the exit status of wrong usage. */
+int ss_cli_usage_error(const char *fmt, const char *arg);
+/* The installed scenarios folder beside the binary ("" when unknown). */
+void ss_cli_share_dir(char *buf, size_t n);
+
+/* ---- the planner (cli_plan.c) ---------------------------------------------- */
+
+/* --plan over c->varies for the one scenario file; the exit status. */
+int ss_cli_plan(cli *c, char **files, int n_files);
 
 #endif

@@ -77,6 +77,11 @@ static const char usage_text[] =
     "      --precision P       replications until every figure's 95% half-width is\n"
     "                          within P of it (2%), instead of a fixed number\n"
     "      --max-replications N  the most --precision may run per row (default 50)\n"
+    "      --plan              find the cheapest configuration whose SLOs all pass,\n"
+    "                          over the --vary values (or the exercise's vary:)\n"
+    "      --vary PATH=LIST    a dimension the planner may change; LIST as --sweep\n"
+    "      --budget N          runs the planner may spend (default 200)\n"
+    "      --plan-log FILE     every candidate the planner saw, as CSV\n"
     "      --check             validate the scenarios, print nothing on success, run nothing\n"
     "      --kinds             list the component kinds and the keys each accepts\n"
     "      --event-queue KIND  auto (default), heap or calendar: the pending-event\n"
@@ -104,23 +109,6 @@ static const char usage_text[] =
     "  scalesim -o csv --sweep workload.users=20k:200k:20k scenarios/stage3-load-balancer.yaml\n"
     "  scalesim --replications 10 scenarios/stage2-split-app-db.yaml\n";
 
-typedef struct cli {
-    int format;             /* 0 table, 1 csv, 2 json */
-    ss_override *sets;
-    int n_sets;
-    ss_sweep *sweeps;
-    int n_sweeps;
-    int replications;
-    bool per_replication;
-    ss_run_opts run;
-    const char *components_file, *timeseries_file, *breakdown_file;
-    bool check, quiet;
-    int jobs;
-    const char **slos;      /* --slo texts                               */
-    int n_slos;
-    double precision;       /* --precision, a share; 0: none             */
-    int max_replications;
-} cli;
 
 /* Set by the signal handler, polled by the engine (ss_run_opts.stop). */
 static volatile sig_atomic_t stop_requested;
@@ -131,7 +119,7 @@ static void on_signal(int sig)
     stop_requested = 1;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+int ss_cli_usage_error(const char *fmt, const char *arg)
 {
     fputs("scalesim: error: ", stderr);
     fprintf(stderr, fmt, arg);
@@ -181,20 +169,8 @@ static void print_kinds(void)
 
 /* ---- writing rows as they come ------------------------------------------- */
 
-enum { OUT_COMPONENTS, OUT_TIMESERIES, OUT_BREAKDOWN, OUTS };
 
-typedef struct sink {
-    const cli *c;
-    ss_report rep;
-    ss_table *table;        /* format 0                                  */
-    bool keep_single;       /* the table shows one run in detail         */
-    long rows;
-    ss_outfile outs[OUTS];
-    ss_progress *progress;  /* NULL: no bar                              */
-    ss_verdict worst;       /* of every row's SLOs                       */
-} sink;
-
-static void on_row(void *ctx, ss_row *row)
+void ss_sink_row(void *ctx, ss_row *row)
 {
     sink *s = ctx;
     if (s->progress)
@@ -225,7 +201,7 @@ static void on_row(void *ctx, ss_row *row)
     s->rows++;
 }
 
-static void sink_progress(void *ctx, long run, long runs, const char *name, double done,
+void ss_sink_progress(void *ctx, long run, long runs, const char *name, double done,
                           double sim_end_s, uint64_t events)
 {
     sink *s = ctx;
@@ -255,7 +231,7 @@ static bool series_fits(const cli *c, const ss_exp_info *info, double budget)
 
 /* The folders a `pricing:` file is looked for in besides the scenario's:
  * beside an installed binary, ../share/scalesim/scenarios. */
-static void exe_scenarios(char *buf, size_t n)
+void ss_cli_share_dir(char *buf, size_t n)
 {
     char exe[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -273,7 +249,7 @@ static void exe_scenarios(char *buf, size_t n)
 static int run_all(cli *c, char **files, int n_files)
 {
     char share[PATH_MAX + 64];
-    exe_scenarios(share, sizeof share);
+    ss_cli_share_dir(share, sizeof share);
     const char *search[] = {share[0] ? share : NULL, NULL};
     ss_exp e = {.files = files, .n_files = n_files, .sets = c->sets, .n_sets = c->n_sets,
                 .sweeps = c->sweeps, .n_sweeps = c->n_sweeps, .replications = c->replications,
@@ -286,10 +262,10 @@ static int run_all(cli *c, char **files, int n_files)
     for (int s = 0; s < c->n_sweeps; s++) {
         points *= c->sweeps[s].n;
         if (points > SS_SWEEP_MAX)
-            return usage_error("--sweep: more than %s runs in the cross product", "10000");
+            return ss_cli_usage_error("--sweep: more than %s runs in the cross product", "10000");
     }
     if (c->format == 0 && ss_exp_rows(&e) > TABLE_MAX_ROWS)
-        return usage_error("the table would have more than %s rows: use -o csv", "100000");
+        return ss_cli_usage_error("the table would have more than %s rows: use -o csv", "100000");
     ss_diag *diag = ss_diag_new();
     ss_exp_info info = {0};
     bool valid = ss_exp_check(&e, diag, &info);
@@ -353,7 +329,7 @@ static int run_all(cli *c, char **files, int n_files)
     ss_progress_start(&bar);
     bool show = !c->quiet && isatty(STDERR_FILENO);
     s.progress = show ? &bar : NULL;
-    ss_exp_hooks hooks = {on_row, show ? sink_progress : NULL, &s};
+    ss_exp_hooks hooks = {ss_sink_row, show ? ss_sink_progress : NULL, &s};
     char why[600] = "";
     long done = 0;
     ss_status st = ss_exp_run(&e, &hooks, why, sizeof why, &done);
@@ -389,7 +365,8 @@ int main(int argc, char **argv)
     ss_run_opts_init(&c.run);
     enum { O_SET = 256, O_SEED, O_DURATION, O_WARMUP, O_COMPONENTS, O_CHECK, O_VERSION,
            O_KINDS, O_EVQ, O_SWEEP, O_REPS, O_PER_REP, O_TIMESERIES, O_INTERVAL, O_BREAKDOWN,
-           O_MAX_MEMORY, O_JOBS, O_SLO, O_PRECISION, O_MAX_REPS };
+           O_MAX_MEMORY, O_JOBS, O_SLO, O_PRECISION, O_MAX_REPS, O_PLAN, O_VARY, O_BUDGET,
+           O_PLAN_LOG };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, O_SET},
@@ -411,6 +388,10 @@ int main(int argc, char **argv)
         {"slo", required_argument, 0, O_SLO},
         {"precision", required_argument, 0, O_PRECISION},
         {"max-replications", required_argument, 0, O_MAX_REPS},
+        {"plan", no_argument, 0, O_PLAN},
+        {"vary", required_argument, 0, O_VARY},
+        {"budget", required_argument, 0, O_BUDGET},
+        {"plan-log", required_argument, 0, O_PLAN_LOG},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -419,6 +400,7 @@ int main(int argc, char **argv)
     c.sets = ss_calloc((size_t)argc, sizeof *c.sets);
     c.sweeps = ss_calloc((size_t)argc, sizeof *c.sweeps);
     c.slos = ss_calloc((size_t)argc, sizeof *c.slos);
+    c.varies = ss_calloc((size_t)argc, sizeof *c.varies);
     c.max_replications = 50;
     opterr = 0;
     int opt, rc = 0;
@@ -433,13 +415,13 @@ int main(int argc, char **argv)
             else if (strcmp(optarg, "json") == 0)
                 c.format = 2;
             else {
-                rc = usage_error("--output: expected table, csv or json, got \"%s\"", optarg);
+                rc = ss_cli_usage_error("--output: expected table, csv or json, got \"%s\"", optarg);
                 goto done;
             }
             break;
         case O_SET:
             if (!strchr(optarg, '=')) {
-                rc = usage_error("--set: expected PATH=VALUE like workload.users=50000, got "
+                rc = ss_cli_usage_error("--set: expected PATH=VALUE like workload.users=50000, got "
                                  "\"%s\"", optarg);
                 goto done;
             }
@@ -447,13 +429,13 @@ int main(int argc, char **argv)
             break;
         case O_SWEEP:
             if (c.n_sweeps == 64 || !ss_sweep_parse(optarg, &c.sweeps[c.n_sweeps], err, sizeof err)) {
-                rc = usage_error("%s", c.n_sweeps == 64 ? "--sweep: at most 64 of them" : err);
+                rc = ss_cli_usage_error("%s", c.n_sweeps == 64 ? "--sweep: at most 64 of them" : err);
                 goto done;
             }
             for (int s = 0; s < c.n_sweeps; s++)
                 if (strcmp(c.sweeps[s].path, c.sweeps[c.n_sweeps].path) == 0) {
                     c.n_sweeps++; /* released with the others */
-                    rc = usage_error("--sweep %s: swept twice (give one list of its values)",
+                    rc = ss_cli_usage_error("--sweep %s: swept twice (give one list of its values)",
                                      c.sweeps[s].path);
                     goto done;
                 }
@@ -464,7 +446,7 @@ int main(int argc, char **argv)
             errno = 0;
             unsigned long long v = strtoull(optarg, &end, 10);
             if (errno || *end || !*optarg || optarg[0] == '-') {
-                rc = usage_error("--seed: expected a whole number >= 0, got \"%s\"", optarg);
+                rc = ss_cli_usage_error("--seed: expected a whole number >= 0, got \"%s\"", optarg);
                 goto done;
             }
             c.run.seed = v;
@@ -475,7 +457,7 @@ int main(int argc, char **argv)
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*end || !*optarg || v < 1 || v > 10000) {
-                rc = usage_error("--replications: expected a whole number from 1 to 10000, got "
+                rc = ss_cli_usage_error("--replications: expected a whole number from 1 to 10000, got "
                                  "\"%s\"", optarg);
                 goto done;
             }
@@ -487,20 +469,20 @@ int main(int argc, char **argv)
             break;
         case O_DURATION:
             if (!parse_duration_opt(optarg, &c.run.duration) || c.run.duration == 0) {
-                rc = usage_error("--duration: expected a duration > 0 like 10m, got \"%s\"",
+                rc = ss_cli_usage_error("--duration: expected a duration > 0 like 10m, got \"%s\"",
                                  optarg);
                 goto done;
             }
             break;
         case O_WARMUP:
             if (!parse_duration_opt(optarg, &c.run.warmup)) {
-                rc = usage_error("--warmup: expected a duration like 1m, got \"%s\"", optarg);
+                rc = ss_cli_usage_error("--warmup: expected a duration like 1m, got \"%s\"", optarg);
                 goto done;
             }
             break;
         case O_INTERVAL:
             if (!parse_duration_opt(optarg, &c.run.interval) || c.run.interval < SS_MS(1)) {
-                rc = usage_error("--interval: expected a duration of 1ms or more like 1s, got "
+                rc = ss_cli_usage_error("--interval: expected a duration of 1ms or more like 1s, got "
                                  "\"%s\"", optarg);
                 goto done;
             }
@@ -524,7 +506,7 @@ int main(int argc, char **argv)
             else if (strcmp(optarg, "calendar") == 0)
                 c.run.event_queue = 2;
             else {
-                rc = usage_error("--event-queue: expected auto, heap or calendar, got \"%s\"",
+                rc = ss_cli_usage_error("--event-queue: expected auto, heap or calendar, got \"%s\"",
                                  optarg);
                 goto done;
             }
@@ -532,7 +514,7 @@ int main(int argc, char **argv)
         case O_MAX_MEMORY: {
             double v;
             if (!ss_units_size(optarg, &v) || v < 1e6) {
-                rc = usage_error("--max-memory: expected a size of 1MB or more like 4GB, got "
+                rc = ss_cli_usage_error("--max-memory: expected a size of 1MB or more like 4GB, got "
                                  "\"%s\"", optarg);
                 goto done;
             }
@@ -543,7 +525,7 @@ int main(int argc, char **argv)
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*end || !*optarg || v < 0 || v > 64) {
-                rc = usage_error("--jobs: expected a whole number from 0 (every core) to 64, "
+                rc = ss_cli_usage_error("--jobs: expected a whole number from 0 (every core) to 64, "
                                  "got \"%s\"", optarg);
                 goto done;
             }
@@ -557,11 +539,11 @@ int main(int argc, char **argv)
         case O_SLO: {
             ss_slo s;
             if (c.n_slos == SS_MAX_SLOS) {
-                rc = usage_error("--slo: at most %s of them", "32");
+                rc = ss_cli_usage_error("--slo: at most %s of them", "32");
                 goto done;
             }
             if (!ss_slo_parse(optarg, &s, err, sizeof err)) {
-                rc = usage_error("--slo: %s", err);
+                rc = ss_cli_usage_error("--slo: %s", err);
                 goto done;
             }
             c.slos[c.n_slos++] = optarg;
@@ -577,7 +559,7 @@ int main(int argc, char **argv)
             if (ok && pct)
                 v /= 100;
             if (!ok || !(v > 0 && v < 1)) {
-                rc = usage_error("--precision: expected a share above 0 and below 1 like 2%% or "
+                rc = ss_cli_usage_error("--precision: expected a share above 0 and below 1 like 2%% or "
                                  "0.02, got \"%s\"", optarg);
                 goto done;
             }
@@ -588,13 +570,39 @@ int main(int argc, char **argv)
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*end || !*optarg || v < 3 || v > 10000) {
-                rc = usage_error("--max-replications: expected a whole number from 3 to 10000, "
+                rc = ss_cli_usage_error("--max-replications: expected a whole number from 3 to 10000, "
                                  "got \"%s\"", optarg);
                 goto done;
             }
             c.max_replications = (int)v;
+            c.max_replications_set = true;
             break;
         }
+        case O_PLAN:
+            c.plan = true;
+            break;
+        case O_VARY:
+            if (c.n_varies == 64 || !ss_sweep_parse(optarg, &c.varies[c.n_varies], err, sizeof err)) {
+                rc = ss_cli_usage_error("%s", c.n_varies == 64 ? "--vary: at most 64 of them"
+                                                               : err);
+                goto done;
+            }
+            c.n_varies++;
+            break;
+        case O_BUDGET: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || !*optarg || v < 1 || v > 1000000) {
+                rc = ss_cli_usage_error("--budget: expected a number of runs from 1 to 1000000, "
+                                        "got \"%s\"", optarg);
+                goto done;
+            }
+            c.budget = v;
+            break;
+        }
+        case O_PLAN_LOG:
+            c.plan_log = optarg;
+            break;
         case O_CHECK:
             c.check = true;
             break;
@@ -611,31 +619,41 @@ int main(int argc, char **argv)
             print_kinds();
             goto done;
         case ':':
-            rc = usage_error("%s needs a value", argv[optind - 1]);
+            rc = ss_cli_usage_error("%s needs a value", argv[optind - 1]);
             goto done;
         default:
-            rc = usage_error("unknown option \"%s\"", argv[optind - 1]);
+            rc = ss_cli_usage_error("unknown option \"%s\"", argv[optind - 1]);
             goto done;
         }
     }
     if (optind >= argc) {
-        rc = usage_error("%s", "no scenario file given");
+        rc = ss_cli_usage_error("%s", "no scenario file given");
         goto done;
     }
     if (c.precision > 0 && c.per_replication) {
-        rc = usage_error("%s", "--precision decides the replications: it cannot go with "
+        rc = ss_cli_usage_error("%s", "--precision decides the replications: it cannot go with "
                          "--per-replication");
         goto done;
     }
     if (c.per_replication && c.replications < 2) {
-        rc = usage_error("%s", "--per-replication needs --replications 2 or more");
+        rc = ss_cli_usage_error("%s", "--per-replication needs --replications 2 or more");
         goto done;
     }
-    rc = run_all(&c, argv + optind, argc - optind);
+    if ((c.n_varies || c.budget || c.plan_log) && !c.plan) {
+        rc = ss_cli_usage_error("%s", "--vary, --budget and --plan-log go with --plan");
+        goto done;
+    }
+    if (c.plan)
+        rc = ss_cli_plan(&c, argv + optind, argc - optind);
+    else
+        rc = run_all(&c, argv + optind, argc - optind);
 done:
     for (int s = 0; s < c.n_sweeps; s++)
         ss_sweep_release(&c.sweeps[s]);
     ss_free(c.sweeps);
+    for (int s = 0; s < c.n_varies; s++)
+        ss_sweep_release(&c.varies[s]);
+    ss_free(c.varies);
     ss_free(c.sets);
     ss_free(c.slos);
     if (fflush(stdout) != 0 && rc == 0) {

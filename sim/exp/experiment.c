@@ -50,6 +50,15 @@ void ss_exp_point_values(const ss_exp *e, long p, char **vals)
 
 /* Loads file at point p: the user's --set first, then the point's values
  * as --sweep overrides (so errors name the option that gave them). */
+ss_scenario *ss_exp_load(const ss_exp *e, const char *file, const ss_override *ov, int n,
+                         ss_diag *d)
+{
+    for (int i = 0; e->texts && i < e->n_files; i++)
+        if (e->files[i] == file)
+            return ss_scenario_parse_with(file, e->texts[i], ov, n, &e->load, d);
+    return ss_scenario_load_with(file, ov, n, &e->load, d);
+}
+
 ss_scenario *ss_exp_load_point(const ss_exp *e, const char *file, long p, ss_diag *d)
 {
     ss_override *ov = ss_calloc((size_t)(e->n_sets + e->n_sweeps + 1), sizeof *ov);
@@ -66,7 +75,7 @@ ss_scenario *ss_exp_load_point(const ss_exp *e, const char *file, long p, ss_dia
         ov[n].option = "--sweep";
         ov[n++].text = owned[s];
     }
-    ss_scenario *sc = ss_scenario_load_with(file, ov, n, &e->load, d);
+    ss_scenario *sc = ss_exp_load(e, file, ov, n, d);
     for (int s = 0; s < e->n_sweeps; s++)
         ss_free(owned[s]);
     ss_free(owned);
@@ -123,7 +132,7 @@ bool ss_exp_check(const ss_exp *e, ss_diag *d, ss_exp_info *info)
     long points = ss_exp_points(e);
     /* the base files first, so that one broken file says so once */
     for (int i = 0; i < e->n_files; i++) {
-        ss_scenario *sc = ss_scenario_load_with(e->files[i], e->sets, e->n_sets, &e->load, d);
+        ss_scenario *sc = ss_exp_load(e, e->files[i], e->sets, e->n_sets, d);
         if (sc && e->n_sweeps == 0)
             note_scenario(e, info, sc);
         if (sc)

@@ -32,6 +32,9 @@
 typedef struct ss_exp {
     char *const *files;
     int n_files;
+    /* NULL: files are read; else texts[i] is file i's YAML, files[i] its
+     * name (for errors, and where extends and pricing are looked for) */
+    const char *const *texts;
     const ss_override *sets;        /* the user's --set, before the sweeps' */
     int n_sets;
     const ss_sweep *sweeps;
@@ -102,6 +105,9 @@ void ss_exp_info_free(ss_exp_info *info);
 
 /* File at point p with the experiment's --set and the point's values. */
 ss_scenario *ss_exp_load_point(const ss_exp *e, const char *file, long p, ss_diag *d);
+/* File i with --set and the overrides given (the point's, or none). */
+ss_scenario *ss_exp_load(const ss_exp *e, const char *file, const ss_override *ov, int n,
+                         ss_diag *d);
 
 /* Replications [first, first + n) of sc with e's run options, on up to
  * e->jobs threads, into out[0..n). SS_OK, or the first failure (by
