@@ -211,6 +211,33 @@ check "bad --precision" 2 "$ss" --precision 200% scenarios/stage1-single-server.
 check "--precision with --per-replication" 2 "$ss" --precision 2% --replications 3 \
     --per-replication scenarios/stage1-single-server.yaml
 
+# the planner: the cheapest configuration, the ones that fail, a log, exit codes
+pl="$ss -q --duration 20s --warmup 5s --plan --slo p95_ms<200"
+check "plan finds one" 0 $pl --vary components.app.instances=10:30:2 --plan-log "$tmp/plan.csv" \
+    scenarios/stage3-load-balancer.yaml
+contains "plan shows the choice" "$tmp/out" "SLOs: pass"
+contains "plan shows what failed" "$tmp/out" "cheaper configurations that do not pass"
+contains "plan log has every candidate" "$tmp/plan.csv" "candidate,components.app.instances,static_cost_month_usd,state"
+[ "$(wc -l <"$tmp/plan.csv")" -eq 12 ] && echo "ok: plan log rows" || { echo "FAIL: plan log rows"; fails=$((fails + 1)); }
+check "plan csv" 0 $pl -o csv --vary components.app.instances=10:30:2 scenarios/stage3-load-balancer.yaml
+contains "plan csv leads with the varied path" "$tmp/out" "components.app.instances,scenario,"
+check "plan: nothing passes: exit 4" 4 $pl --vary components.app.instances=2:6:2 scenarios/stage3-load-balancer.yaml
+contains "plan says none passes" "$tmp/out" "no configuration passes"
+check "plan: budget too small: exit 5" 5 $pl --budget 1 --vary components.app.instances=10:30:2 \
+    scenarios/stage3-load-balancer.yaml
+check "plan without --vary" 2 "$ss" --plan --slo p95_ms\<200 scenarios/stage3-load-balancer.yaml
+check "plan without an SLO" 2 "$ss" --plan --vary components.app.instances=1,2 scenarios/stage3-load-balancer.yaml
+contains "plan needs an SLO" "$tmp/err" "--plan needs an SLO"
+check "--vary without --plan" 2 "$ss" --vary components.app.instances=1,2 scenarios/stage3-load-balancer.yaml
+check "--plan-log is checked first" 3 $pl --vary components.app.instances=10,12 --plan-log /nonexistent/x.csv \
+    scenarios/stage3-load-balancer.yaml
+for j in 1 2; do
+    $pl -o csv -j $j --vary components.app.instances=8:24:4 --vary components.lb.algorithm=round_robin,random \
+        --plan-log "$tmp/pl$j.csv" scenarios/stage3-load-balancer.yaml >"$tmp/p$j.csv" 2>/dev/null
+done
+cmp -s "$tmp/p1.csv" "$tmp/p2.csv" && cmp -s "$tmp/pl1.csv" "$tmp/pl2.csv" &&
+    echo "ok: the plan is the same on -j 2" || { echo "FAIL: -j changes the plan"; fails=$((fails + 1)); }
+
 # an aggregated JSON row gives the mean of its replications for classes and
 # components too (not replication 0's), each with a 95% half-width
 "$ss" -q -o json --duration 3s --warmup 1s --replications 3 scenarios/stage2-split-app-db.yaml >"$tmp/agg.json"
@@ -232,8 +259,9 @@ for part, key in (("classes", "mean_ms"), ("components", "util")):
 PY
     { echo "FAIL: aggregated JSON rows"; fails=$((fails + 1)); }
 
-# Ctrl-C keeps the finished rows and says how far it got (exit 130)
-timeout --preserve-status -s INT 3 "$ss" -q -o csv --duration 10s --warmup 0s \
+# Ctrl-C keeps the finished rows and says how far it got (exit 130); the
+# sweep is far longer than the 3 s before the signal on any machine
+timeout --preserve-status -s INT 3 "$ss" -q -o csv --duration 100s --warmup 0s \
     --sweep workload.users=1k:100k:1k scenarios/stage3-load-balancer.yaml >"$tmp/out" 2>"$tmp/err"
 got=$?
 [ "$got" -eq 130 ] && echo "ok: interrupted exits 130" || { echo "FAIL: interrupted exit $got"; fails=$((fails + 1)); }
@@ -242,7 +270,7 @@ k=$(sed -n 's/.*interrupted after \([0-9]*\) of 100 runs.*/\1/p' "$tmp/err")
 rows=$(($(wc -l <"$tmp/out") - 1))
 [ -n "$k" ] && [ "$k" -ge 1 ] && [ "$rows" -eq "$k" ] && echo "ok: the $k finished rows are kept" || { echo "FAIL: $rows rows for $k runs"; fails=$((fails + 1)); }
 # on two threads rows still come out in order, each once
-timeout --preserve-status -s INT 3 "$ss" -q -o csv -j 2 --duration 10s --warmup 0s \
+timeout --preserve-status -s INT 3 "$ss" -q -o csv -j 2 --duration 100s --warmup 0s \
     --sweep workload.users=1k:100k:1k scenarios/stage3-load-balancer.yaml >"$tmp/out" 2>"$tmp/err"
 got=$?
 cut -d, -f1 "$tmp/out" | tail -n +2 >"$tmp/users"

@@ -19,6 +19,8 @@ short="-q --duration 20s --warmup 5s"
     --set components.app.instances=4 --set workload.users=10k \
     scenarios/stage3-load-balancer.yaml >/dev/null || fails=$((fails + 1))
 "$ss" $short --breakdown "$tmp/bd.csv" scenarios/stage5-cache.yaml >/dev/null || fails=$((fails + 1))
+"$ss" $short --plan --slo 'p95_ms<200' --vary components.app.instances=10:40:2 --budget 40 \
+    --plan-log "$tmp/plan.csv" scenarios/stage3-load-balancer.yaml >/dev/null || fails=$((fails + 1))
 
 # the swept column is a number gnuplot reads whole (20k would read as 20)
 awk -F, 'NR == 2 && $1 != 20000 { exit 1 }' "$tmp/knee.csv" && echo "ok: swept users are numbers" ||
@@ -42,5 +44,6 @@ render journey.gp "$tmp/journey.csv"
 render knee.gp "$tmp/knee.csv"
 render timeseries.gp "$tmp/ts.csv"
 render breakdown.gp "$tmp/bd.csv" "class='read'"
+render frontier.gp "$tmp/plan.csv" "limit=200"
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]
