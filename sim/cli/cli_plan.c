@@ -150,6 +150,10 @@ static void print_account(FILE *f, const ss_exp *e, const ss_plan_out *out, long
     ss_free(cheaper);
 }
 
+static int exercise_key_inputs(cli *c, const char *file, ss_sweep *sw, int *n_sw,
+                               const char **slos, int *n_slos);
+static int plan(cli *c, char **files, const char *const *ex_slos, int n_ex_slos);
+
 int ss_cli_plan(cli *c, char **files, int n_files)
 {
     if (n_files != 1)
@@ -160,9 +164,75 @@ int ss_cli_plan(cli *c, char **files, int n_files)
     if (c->per_replication || c->precision > 0)
         return ss_cli_usage_error("%s", "--plan decides the replications itself: "
                                         "--per-replication and --precision do not go with it");
-    if (!c->n_varies)
-        return ss_cli_usage_error("%s", "--plan needs --vary PATH=LIST: what it may change, "
-                                        "e.g. --vary components.app.instances=2:64:2");
+    /* an exercise without --vary: its vary lists and SLOs (the answer key) */
+    ss_sweep ex_sw[SS_MAX_EXERCISE_VARY];
+    const char *ex_slos[SS_MAX_SLOS];
+    int n_ex_sw = 0, n_ex_slos = 0;
+    if (!c->n_varies) {
+        int rc = exercise_key_inputs(c, files[0], ex_sw, &n_ex_sw, ex_slos, &n_ex_slos);
+        if (rc)
+            return rc;
+        c->varies = ex_sw; /* for the rest of this call */
+        c->n_varies = n_ex_sw;
+    }
+    int rc = plan(c, files, ex_slos, n_ex_slos);
+    for (int i = 0; i < n_ex_slos; i++)
+        ss_free((char *)ex_slos[i]);
+    if (n_ex_sw) {
+        for (int i = 0; i < n_ex_sw; i++)
+            ss_sweep_release(&ex_sw[i]);
+        c->varies = NULL;
+        c->n_varies = 0;
+    }
+    return rc;
+}
+
+/* The exercise's vary lists as --vary and its SLOs, for --plan without
+ * --vary on an exercise; 0, or the exit status of what is wrong. */
+static int exercise_key_inputs(cli *c, const char *file, ss_sweep *sw, int *n_sw,
+                               const char **slos, int *n_slos)
+{
+    ss_diag *d = ss_diag_new();
+    ss_scenario *sc = ss_scenario_load_with(file, c->sets, c->n_sets, NULL, d);
+    if (!sc) {
+        ss_diag_print(d, stderr);
+        ss_diag_free(d);
+        return ss_status_exit(SS_INVALID);
+    }
+    ss_diag_free(d);
+    int rc = 0;
+    if (!sc->ex.present)
+        rc = ss_cli_usage_error("%s", "--plan needs --vary PATH=LIST: what it may change, e.g. "
+                                      "--vary components.app.instances=2:64:2");
+    for (int i = 0; i < sc->ex.n_vary && !rc; i++) {
+        char err[300];
+        if (!strchr(sc->ex.vary[i], '='))
+            continue;
+        if (!ss_sweep_parse(sc->ex.vary[i], &sw[*n_sw], err, sizeof err)) {
+            fprintf(stderr, "%s:%d:%d: error: exercise.vary[%d]: %s\n", file,
+                    sc->ex.vary_mark[i].line, sc->ex.vary_mark[i].col, i, err);
+            rc = ss_status_exit(SS_INVALID);
+        } else {
+            (*n_sw)++;
+        }
+    }
+    if (!rc && *n_sw == 0)
+        rc = ss_cli_usage_error("%s", "the exercise's vary: gives no PATH=LIST to search: give "
+                                      "--vary PATH=LIST");
+    /* the texts live in the scenario: keep copies for the plan */
+    for (int i = 0; i < sc->ex.n_slo && !rc && *n_slos < SS_MAX_SLOS; i++)
+        slos[(*n_slos)++] = ss_strdup(sc->ex.slo[i]); /* the caller frees them */
+    ss_scenario_free(sc);
+    if (rc)
+        for (int i = 0; i < *n_sw; i++)
+            ss_sweep_release(&sw[i]);
+    if (rc)
+        *n_sw = 0;
+    return rc;
+}
+
+static int plan(cli *c, char **files, const char *const *ex_slos, int n_ex_slos)
+{
     long points = 1;
     for (int d = 0; d < c->n_varies; d++) {
         points *= c->varies[d].n;
@@ -173,9 +243,15 @@ int ss_cli_plan(cli *c, char **files, int n_files)
     char share[4200];
     ss_cli_share_dir(share, sizeof share);
     const char *search[] = {share[0] ? share : NULL, NULL};
+    const char *slos[2 * SS_MAX_SLOS];
+    int n_slos = 0;
+    for (int i = 0; i < c->n_slos; i++)
+        slos[n_slos++] = c->slos[i];
+    for (int i = 0; i < n_ex_slos; i++)
+        slos[n_slos++] = ex_slos[i];
     ss_exp e = {.files = files, .n_files = 1, .sets = c->sets, .n_sets = c->n_sets,
                 .sweeps = c->varies, .n_sweeps = c->n_varies, .replications = c->replications,
-                .jobs = c->jobs, .run = c->run, .slos = c->slos, .n_slos = c->n_slos};
+                .jobs = c->jobs, .run = c->run, .slos = slos, .n_slos = n_slos};
     e.load.search = search;
     e.load.max_memory = c->run.max_memory;
     ss_diag *diag = ss_diag_new();

@@ -110,17 +110,8 @@ static void first_with(const ss_cand *c, ss_verdict v, char *buf, size_t n)
         if (c->slo[i].verdict != v)
             continue;
         const ss_slo_check *k = &c->slo[i];
-        char val[96] = "-";
-        if (isfinite(k->value)) {
-            bool share = ss_slo_is_share(k->slo->figure);
-            double m = share ? 100 : 1;
-            const char *unit = share ? "%" : strstr(k->slo->figure, "_ms") ? " ms" : "";
-            if (isfinite(k->ci95))
-                snprintf(val, sizeof val, "%.*f%s ± %.*f", share ? 3 : 2, k->value * m, unit,
-                         share ? 3 : 2, k->ci95 * m);
-            else
-                snprintf(val, sizeof val, "%.*f%s", share ? 3 : 2, k->value * m, unit);
-        }
+        char val[96];
+        ss_slo_value_text(k, val, sizeof val);
         snprintf(buf, n, "%s %s: %s", k->slo->text, ss_verdict_name(v), val);
         return;
     }

@@ -137,22 +137,6 @@ void ss_out_csv_row(FILE *f, const ss_report *r, const ss_row *row)
     fputc('\n', f);
 }
 
-const char *ss_out_slo_value(const ss_slo_check *c, char *buf, size_t n)
-{
-    const char *fig = c->slo->figure;
-    size_t len = strlen(fig);
-    bool share = ss_slo_is_share(fig), ms = len > 3 && strcmp(fig + len - 3, "_ms") == 0;
-    double k = share ? 100 : 1;
-    int dec = share ? 3 : 2;
-    const char *unit = share ? "%" : ms ? " ms" : "";
-    if (!isfinite(c->value))
-        snprintf(buf, n, "-");
-    else if (isfinite(c->ci95))
-        snprintf(buf, n, "%.*f%s ± %.*f", dec, c->value * k, unit, dec, c->ci95 * k);
-    else
-        snprintf(buf, n, "%.*f%s", dec, c->value * k, unit);
-    return buf;
-}
 
 /* The leading columns every per-run file shares: sweep values, scenario,
  * and the replication when there are several. */

@@ -270,7 +270,7 @@ void ss_table_add(ss_table *t, const ss_row *row)
             char val[96], line[512];
             char *text = ss_text_safe_dup(c->slo->text);
             int n = snprintf(line, sizeof line, "  %-*s  %-26s %s\n", (int)w, text,
-                             ss_out_slo_value(c, val, sizeof val), ss_verdict_name(c->verdict));
+                             ss_slo_value_text(c, val, sizeof val), ss_verdict_name(c->verdict));
             ss_free(text);
             SS_GROW(x->slo_lines, cap, len + (size_t)n + 1);
             memcpy(x->slo_lines + len, line, (size_t)n + 1);

@@ -73,10 +73,6 @@ void ss_table_free(ss_table *t);
  * that is no number with a unit comes back as written. */
 const char *ss_out_sweep_value(const char *v, char *buf, size_t n);
 
-/* An SLO check's value for people: "82.05 ms", "0.120%", "6947" (with
- * " ± hw" when there is a half-width). */
-const char *ss_out_slo_value(const ss_slo_check *c, char *buf, size_t n);
-
 /* CSV helpers the writers share. */
 void ss_out_csv_field(FILE *f, const char *s);
 void ss_out_csv_num(FILE *f, double v, int decimals);

@@ -186,3 +186,20 @@ void ss_slo_judge(const ss_slo *s, const ss_result *const *reps, int n, ss_slo_c
     out->verdict = ss_slo_verdict(s, out->value, out->ci95);
     ss_free(x);
 }
+
+const char *ss_slo_value_text(const ss_slo_check *c, char *buf, size_t n)
+{
+    const char *fig = c->slo->figure;
+    size_t len = strlen(fig);
+    bool share = ss_slo_is_share(fig), ms = len > 3 && strcmp(fig + len - 3, "_ms") == 0;
+    double k = share ? 100 : 1;
+    int dec = share ? 3 : 2;
+    const char *unit = share ? "%" : ms ? " ms" : "";
+    if (!isfinite(c->value))
+        snprintf(buf, n, "-");
+    else if (isfinite(c->ci95))
+        snprintf(buf, n, "%.*f%s ± %.*f", dec, c->value * k, unit, dec, c->ci95 * k);
+    else
+        snprintf(buf, n, "%.*f%s", dec, c->value * k, unit);
+    return buf;
+}

@@ -68,6 +68,10 @@ typedef struct ss_slo_check {
 
 void ss_slo_judge(const ss_slo *s, const ss_result *const *reps, int n, ss_slo_check *out);
 
+/* A check's value for people: "82.05 ms", "0.120%", "6947" (with " ± hw"
+ * when there is a half-width), "-" when missing. */
+const char *ss_slo_value_text(const ss_slo_check *c, char *buf, size_t n);
+
 /* The verdict a value with half-width hw gets (hw NAN or 0: the value alone). */
 ss_verdict ss_slo_verdict(const ss_slo *s, double value, double hw);
 

@@ -35,5 +35,6 @@ void build_faults(ss_cfgctx *ctx, const ss_node *root);
 /* vcpus[i]: component i's instance type's vCPUs (0 without one). */
 void build_pricing(ss_cfgctx *ctx, const ss_node *root, int *vcpus);
 void resolve_vcpus(ss_cfgctx *ctx, const ss_node *root, const int *vcpus);
+void build_exercise(ss_cfgctx *ctx, const ss_node *root);
 
 #endif

@@ -202,6 +202,90 @@ static ss_node *load_chain(const char *path, const char *text, ss_diag *d,
     return base;
 }
 
+/* ---- what an answer changed ---------------------------------------------- */
+
+typedef struct changes {
+    char (*paths)[160];
+    int n, max;
+} changes;
+
+static void changed(changes *c, const char *path)
+{
+    if (c->n < c->max)
+        snprintf(c->paths[c->n], sizeof c->paths[0], "%s", path);
+    c->n++;
+}
+
+/* Adds the paths under `path` where a and b differ (either may be NULL). */
+static void diff_nodes(const ss_node *a, const ss_node *b, const char *path, changes *c)
+{
+    if (!a || !b || a->type != b->type) {
+        if (a || b)
+            changed(c, path);
+        return;
+    }
+    char sub[160];
+    switch (a->type) {
+    case SS_NODE_NULL:
+        return;
+    case SS_NODE_SCALAR:
+        if (strcmp(a->str, b->str) != 0)
+            changed(c, path);
+        return;
+    case SS_NODE_SEQ: /* a list is one value: faults, routes, pops */
+        if (a->n_items != b->n_items) {
+            changed(c, path);
+            return;
+        }
+        for (size_t i = 0; i < a->n_items; i++) {
+            changes inner = {NULL, 0, 0};
+            diff_nodes(a->items[i], b->items[i], path, &inner);
+            if (inner.n) {
+                changed(c, path);
+                return;
+            }
+        }
+        return;
+    case SS_NODE_MAP:
+        for (size_t i = 0; i < a->n_pairs; i++) {
+            snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", a->pairs[i].key);
+            diff_nodes(a->pairs[i].value, ss_node_get(b, a->pairs[i].key), sub, c);
+        }
+        for (size_t i = 0; i < b->n_pairs; i++)
+            if (!ss_node_get(a, b->pairs[i].key)) {
+                snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", b->pairs[i].key);
+                changed(c, sub);
+            }
+        return;
+    }
+}
+
+int ss_scenario_changes(const char *answer, const char *base, char (*paths)[160], int max,
+                        ss_diag *d)
+{
+    char (*chain)[PATH_MAX] = ss_malloc(MAX_EXTENDS * sizeof *chain);
+    int n_chain = 0;
+    ss_node *a = load_chain(answer, NULL, d, chain, 0, NULL, &n_chain);
+    ss_node *b = a ? load_chain(base, NULL, d, chain, 0, NULL, &n_chain) : NULL;
+    ss_free(chain);
+    if (!a || !b) {
+        ss_node_free(a);
+        ss_node_free(b);
+        return -1;
+    }
+    /* what names the file, not what it simulates */
+    static const char *const free_keys[] = {"name", "title", "description", "stage"};
+    for (size_t i = 0; i < sizeof free_keys / sizeof free_keys[0]; i++) {
+        ss_node_free(ss_node_take(a, free_keys[i]));
+        ss_node_free(ss_node_take(b, free_keys[i]));
+    }
+    changes c = {paths, 0, max};
+    diff_nodes(a, b, "", &c);
+    ss_node_free(a);
+    ss_node_free(b);
+    return c.n;
+}
+
 /* ---- pass 2: --set overrides --------------------------------------------- */
 
 /* The VALUE of --set PATH=VALUE as YAML. Its marks point into the
@@ -294,7 +378,14 @@ static bool apply_set(ss_node *root, const ss_override *ov, ss_diag *d)
                     ok = false;
                     break;
                 }
-                ss_node_set(cur, tok, at, v);
+                if (v->type == SS_NODE_NULL) {
+                    /* null removes the key, as it does in a file that
+                     * extends another (RFC 7386): the default applies */
+                    ss_node_free(ss_node_take(cur, tok));
+                    ss_node_free(v);
+                } else {
+                    ss_node_set(cur, tok, at, v);
+                }
                 break;
             }
             ss_node *child = ss_node_get(cur, tok);
@@ -343,7 +434,8 @@ static const ss_param simulation_params[] = {
 
 static const char *const top_keys[] = {"scalesim", "name", "stage", "title", "description",
                                        "simulation", "workload", "network", "components",
-                                       "datacenters", "faults", "pricing", "slo", NULL};
+                                       "datacenters", "faults", "pricing", "slo", "exercise",
+                                       NULL};
 
 /* `slo:`: a list of strings (their grammar and figures are checked where
  * the figures are known: the experiment layer). */
@@ -435,6 +527,7 @@ static void build(ss_cfgctx *ctx, const ss_node *root, const char *file)
     build_workload(ctx, root);
     build_faults(ctx, root);
     build_slo(ctx, root);
+    build_exercise(ctx, root);
     int vcpus[SS_MAX_COMPONENTS] = {0};
     build_pricing(ctx, root, vcpus);
     resolve_vcpus(ctx, root, vcpus);

@@ -112,6 +112,24 @@ typedef struct ss_datacenter {
     int region;
 } ss_datacenter;
 
+/* `exercise: {question, vary, slo, cost_within}`: what a student may
+ * change ("PATH" or "PATH=LIST", LIST as --vary takes it: where the
+ * planner looks for the answer key), the SLOs an answer must pass, and
+ * how far above the cheapest passing configuration its cost may be. */
+#define SS_MAX_EXERCISE_VARY 8
+typedef struct ss_exercise {
+    bool present;
+    char *file;                /* the file that says it (as loaded)        */
+    char *question;
+    char *vary[SS_MAX_EXERCISE_VARY];
+    ss_mark vary_mark[SS_MAX_EXERCISE_VARY];
+    int n_vary;
+    char *slo[SS_MAX_SCENARIO_SLOS];
+    ss_mark slo_mark[SS_MAX_SCENARIO_SLOS];
+    int n_slo;
+    double cost_within;        /* a share; default 0.15                    */
+} ss_exercise;
+
 typedef struct ss_scenario {
     char *file;                /* as given on the command line              */
     char *name, *title;
@@ -139,6 +157,7 @@ typedef struct ss_scenario {
     char *slo[SS_MAX_SCENARIO_SLOS];
     ss_mark slo_mark[SS_MAX_SCENARIO_SLOS];
     int n_slo;
+    ss_exercise ex;            /* `exercise:` (SPEC 11), present or not    */
     char **sources;            /* every file read (resolved paths)          */
     int n_sources;
     size_t cap_sources;
@@ -186,6 +205,14 @@ ss_scenario *ss_scenario_parse_with(const char *name, const char *yaml, const ss
 /* (ss_scenario_load, _parse, _free and _name are the library's:
  * scalesim/scalesim.h.) Switches GSL's abort-on-error off, once. */
 void ss_gsl_quiet(void);
+
+/* The paths where the scenario file `answer` (with what it extends)
+ * differs from `base` (with what it extends), as dotted paths ("components.
+ * app.instances", "faults" for a changed list), leaving out name, title,
+ * description and stage; at most max into paths. The count, or -1 when a
+ * file cannot be loaded (d says why). */
+int ss_scenario_changes(const char *answer, const char *base, char (*paths)[160], int max,
+                        ss_diag *d);
 
 /* Storage handed to the scenario (freed with it). */
 void *ss_scenario_own(ss_scenario *sc, void *p);
