@@ -222,3 +222,22 @@ char *ss_units_format_size(double b, char *buf, size_t len)
     snprintf(buf, len, b < 10 && u > 0 ? "%.1f %s" : "%.0f %s", b, unit[u]);
     return buf;
 }
+
+bool ss_units_share(const char *s, double *out, bool *percent)
+{
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    bool pct = n > 1 && s[n - 1] == '%';
+    char num[64];
+    if ((pct ? n - 1 : n) >= sizeof num)
+        return false;
+    snprintf(num, sizeof num, "%.*s", (int)(pct ? n - 1 : n), s);
+    double v;
+    if (!ss_units_number(num, &v))
+        return false;
+    *out = pct ? v / 100 : v;
+    if (percent)
+        *percent = pct;
+    return true;
+}

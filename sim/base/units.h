@@ -24,6 +24,9 @@ bool ss_units_duration(const char *s, double *out_s);
 bool ss_units_rate(const char *s, double *out_per_s);
 bool ss_units_size(const char *s, double *out_bytes);
 bool ss_units_count(const char *s, double *out);
+/* A share: "0.15" or "15%" (then divided by 100); *percent says which
+ * was written (may be NULL). The caller checks the range. */
+bool ss_units_share(const char *s, double *out, bool *percent);
 /* For an error about a duration: " (add a unit: 0.5ms?)" when s is a bare
  * number, which is almost always a forgotten unit, written into buf;
  * "" otherwise. */

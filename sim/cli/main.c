@@ -551,14 +551,7 @@ int main(int argc, char **argv)
         }
         case O_PRECISION: {
             double v;
-            size_t n = strlen(optarg);
-            bool pct = n > 1 && optarg[n - 1] == '%';
-            char num[64];
-            snprintf(num, sizeof num, "%.*s", (int)(pct ? n - 1 : n), optarg);
-            bool ok = ss_units_number(num, &v);
-            if (ok && pct)
-                v /= 100;
-            if (!ok || !(v > 0 && v < 1)) {
+            if (!ss_units_share(optarg, &v, NULL) || !(v > 0 && v < 1)) {
                 rc = ss_cli_usage_error("--precision: expected a share above 0 and below 1 like 2%% or "
                                  "0.02, got \"%s\"", optarg);
                 goto done;

@@ -37,19 +37,13 @@ static void trim(char *s)
 static bool parse_limit(const char *fig, const char *v, double *out, char *why, size_t n)
 {
     double x;
-    size_t len = strlen(v);
     if (ss_slo_is_share(fig)) {
-        if (len > 1 && v[len - 1] == '%') {
-            char num[64];
-            snprintf(num, sizeof num, "%.*s", (int)(len - 1), v);
-            if (ss_units_number(num, &x) && x >= 0 && x <= 100) {
-                *out = x / 100;
-                return true;
-            }
-        } else if (ss_units_number(v, &x) && x >= 0 && x <= 1) {
+        bool pct;
+        if (ss_units_share(v, &x, &pct) && x >= 0 && x <= 1) {
             *out = x;
             return true;
-        } else if (ss_units_number(v, &x) && x > 1 && x <= 100) {
+        }
+        if (ss_units_share(v, &x, &pct) && !pct && x > 1 && x <= 100) {
             snprintf(why, n, "%s is a share: write %s%% or %g", fig, v, x / 100);
             return false;
         }

@@ -79,12 +79,8 @@ void build_exercise(ss_cfgctx *ctx, const ss_node *root)
     const ss_node *cw = ss_node_get(ex, "cost_within");
     if (cw && ss_cfg_scalar(ctx, cw, "exercise.cost_within", "a share like 15%")) {
         double v;
-        size_t len = strlen(cw->str);
-        bool pct = len > 1 && cw->str[len - 1] == '%';
-        char num[64];
-        snprintf(num, sizeof num, "%.*s", (int)(pct ? len - 1 : len), cw->str);
-        if (ss_units_number(num, &v) && v >= 0 && (pct ? v <= 1000 : v <= 10))
-            e->cost_within = pct ? v / 100 : v;
+        if (ss_units_share(cw->str, &v, NULL) && v >= 0 && v <= 10)
+            e->cost_within = v;
         else
             ss_cfg_expected(ctx, cw, "exercise.cost_within", "a share like 15% or 0.15", cw);
     }
