@@ -92,7 +92,8 @@ bool ss_slo_parse(const char *text, ss_slo *out, char *why, size_t why_len)
     size_t op_len = op[1] == '=' ? 2 : 1;
     out->op = op[0] == '<' ? (op_len == 2 ? SS_SLO_LE : SS_SLO_LT)
                            : (op_len == 2 ? SS_SLO_GE : SS_SLO_GT);
-    char fig[sizeof out->figure], val[64];
+    /* Sized so that figure, operator and value always fit out->text. */
+    char fig[sizeof out->figure], val[sizeof out->text - sizeof out->figure - 1];
     if ((size_t)(op - text) >= sizeof fig || strlen(op + op_len) >= sizeof val) {
         snprintf(why, why_len, "an SLO of at most %zu characters, got %zu", sizeof fig - 1,
                  strlen(text));
