@@ -145,6 +145,9 @@ static void scenario_slos_are_checked_where_they_are(void **state)
         {"classes.r.p97_ms<3", "a class has sent"},
         {"components.db.util<50%", "no component \"db\""},
         {"components.app.hits<3", "app (app_server) has no figure \"hits\""},
+        /* a part written with a dot would be judged on a figure no run has */
+        {"components.app.r1.util<50%", "no component \"app.r1\": a part of a component is "
+                                       "written NAME[PART].FIGURE"},
         {"requests.lost<3", "requests has sent"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

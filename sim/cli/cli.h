@@ -76,6 +76,7 @@ typedef struct cli {
     int n_varies;
     long budget;            /* --budget runs; 0: 200                     */
     const char *plan_log;   /* --plan-log FILE                           */
+    bool grade;             /* --grade: the files are answers            */
 } cli;
 
 enum { OUT_COMPONENTS, OUT_TIMESERIES, OUT_BREAKDOWN, OUTS };
@@ -104,5 +105,10 @@ void ss_cli_share_dir(char *buf, size_t n);
 
 /* --plan over c->varies for the one scenario file; the exit status. */
 int ss_cli_plan(cli *c, char **files, int n_files);
+
+/* ---- grading (cli_grade.c) ------------------------------------------------- */
+
+/* --grade: the files are answers to exercises, one row each; exit status. */
+int ss_cli_grade(cli *c, char **files, int n_files);
 
 #endif

@@ -82,6 +82,8 @@ static const char usage_text[] =
     "      --vary PATH=LIST    a dimension the planner may change; LIST as --sweep\n"
     "      --budget N          runs the planner may spend (default 200)\n"
     "      --plan-log FILE     every candidate the planner saw, as CSV\n"
+    "      --grade             the files are answers to exercises: grade each one\n"
+    "                          (changes, SLOs, cost against the planner's optimum)\n"
     "      --check             validate the scenarios, print nothing on success, run nothing\n"
     "      --kinds             list the component kinds and the keys each accepts\n"
     "      --event-queue KIND  auto (default), heap or calendar: the pending-event\n"
@@ -366,7 +368,7 @@ int main(int argc, char **argv)
     enum { O_SET = 256, O_SEED, O_DURATION, O_WARMUP, O_COMPONENTS, O_CHECK, O_VERSION,
            O_KINDS, O_EVQ, O_SWEEP, O_REPS, O_PER_REP, O_TIMESERIES, O_INTERVAL, O_BREAKDOWN,
            O_MAX_MEMORY, O_JOBS, O_SLO, O_PRECISION, O_MAX_REPS, O_PLAN, O_VARY, O_BUDGET,
-           O_PLAN_LOG };
+           O_PLAN_LOG, O_GRADE };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, O_SET},
@@ -392,6 +394,7 @@ int main(int argc, char **argv)
         {"vary", required_argument, 0, O_VARY},
         {"budget", required_argument, 0, O_BUDGET},
         {"plan-log", required_argument, 0, O_PLAN_LOG},
+        {"grade", no_argument, 0, O_GRADE},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -596,6 +599,9 @@ int main(int argc, char **argv)
         case O_PLAN_LOG:
             c.plan_log = optarg;
             break;
+        case O_GRADE:
+            c.grade = true;
+            break;
         case O_CHECK:
             c.check = true;
             break;
@@ -632,11 +638,19 @@ int main(int argc, char **argv)
         rc = ss_cli_usage_error("%s", "--per-replication needs --replications 2 or more");
         goto done;
     }
-    if ((c.n_varies || c.budget || c.plan_log) && !c.plan) {
-        rc = ss_cli_usage_error("%s", "--vary, --budget and --plan-log go with --plan");
+    if ((c.n_varies || c.plan_log || (c.budget && !c.grade)) && !c.plan) {
+        rc = ss_cli_usage_error("%s", "--vary, --budget and --plan-log go with --plan "
+                                      "(--budget also with --grade)");
         goto done;
     }
-    if (c.plan)
+    if (c.grade && c.plan) {
+        rc = ss_cli_usage_error("%s", "--grade finds the answer key itself: --plan does not go "
+                                      "with it");
+        goto done;
+    }
+    if (c.grade)
+        rc = ss_cli_grade(&c, argv + optind, argc - optind);
+    else if (c.plan)
         rc = ss_cli_plan(&c, argv + optind, argc - optind);
     else
         rc = run_all(&c, argv + optind, argc - optind);

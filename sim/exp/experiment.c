@@ -137,6 +137,12 @@ bool ss_exp_check(const ss_exp *e, ss_diag *d, ss_exp_info *info)
             note_scenario(e, info, sc);
         if (sc)
             note_slos(e, info, sc, d);
+        if (sc && sc->ex.present) {
+            ss_slo *s = ss_calloc(SS_MAX_SLOS, sizeof *s);
+            int n = 0;
+            ss_exp_exercise_slos(sc, s, &n, d);
+            ss_free(s);
+        }
         ss_scenario_free(sc);
     }
     for (int i = 0; i < e->n_files && !ss_diag_errors(d) && e->n_sweeps; i++)

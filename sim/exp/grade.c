@@ -129,10 +129,16 @@ static ss_status judge(const ss_exp *e, const ss_scenario *sc, ss_grade *g, char
     if (want > GRADE_REPS_MAX)
         want = GRADE_REPS_MAX;
     ss_exp ge = *e;
-    ge.slos = (const char *const *)sc->ex.slo;
-    ge.n_slos = sc->ex.n_slo;
+    ge.slos = NULL;
+    ge.n_slos = 0;
     int n_slos = 0;
-    ss_exp_slos(&ge, sc, g->slos, &n_slos, NULL, NULL);
+    ss_diag *d = ss_diag_new();
+    if (!ss_exp_exercise_slos(sc, g->slos, &n_slos, d)) {
+        ss_diag_first(d, why, why_len);
+        ss_diag_free(d);
+        return SS_INVALID;
+    }
+    ss_diag_free(d);
     ss_status st = SS_OK;
     ss_row row;
     for (;;) {

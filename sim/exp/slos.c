@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "registry.h"
+#include "sweep.h"
 #include "scalesim/mem.h"
 
 static const char *const group_figs[] = {"sent", "ok", "failed", "error_rate", "mean_ms",
@@ -96,7 +97,14 @@ static bool figure_known(const ss_scenario *sc, const char *fig, char *why, size
     }
     if (strncmp(fig, "components.", 11) == 0 && dot > fig + 11) {
         const char *name = fig + 11;
-        size_t len = strcspn(name, "@[.");
+        /* as ss_result_figure reads it: NAME[@DC][[PART]].FIGURE */
+        const char *br = memchr(name, '[', (size_t)(dot - name));
+        size_t full = (size_t)((br ? br : dot) - name), len = strcspn(name, "@[.");
+        if (len < full && name[len] == '.') {
+            snprintf(why, n, "no component \"%.*s\": a part of a component is written "
+                     "NAME[PART].FIGURE, e.g. components.db[r1].util", (int)full, name);
+            return false;
+        }
         for (int i = 0; i < sc->n_comps; i++) {
             const ss_component *c = &sc->comps[i];
             if (strlen(c->name) != len || strncmp(c->name, name, len) != 0)
@@ -165,6 +173,38 @@ bool ss_exp_slos(const ss_exp *e, const ss_scenario *sc, ss_slo *out, int *n, ss
             ss_diag_error(d, sc->n_slo ? sc->slo_mark[0] : (ss_mark){0}, "at most %d SLOs",
                           SS_MAX_SLOS);
         ok = false;
+    }
+    return ok;
+}
+
+bool ss_exp_exercise_slos(const ss_scenario *sc, ss_slo *out, int *n, ss_diag *d)
+{
+    const ss_exercise *ex = &sc->ex;
+    char why[300];
+    bool ok = true;
+    *n = 0;
+    for (int i = 0; i < ex->n_slo; i++) {
+        ss_slo s;
+        if (!ss_slo_parse(ex->slo[i], &s, why, sizeof why) ||
+            !figure_known(sc, s.figure, why, sizeof why)) {
+            if (d)
+                ss_diag_error(d, ex->slo_mark[i], "exercise.slo[%d]: %s", i, why);
+            ok = false;
+        } else if (*n < SS_MAX_SLOS) {
+            out[(*n)++] = s;
+        }
+    }
+    for (int i = 0; i < ex->n_vary; i++) {
+        ss_sweep sw;
+        if (!strchr(ex->vary[i], '='))
+            continue; /* a path an answer may change, not searched */
+        if (!ss_sweep_parse(ex->vary[i], &sw, why, sizeof why)) {
+            if (d)
+                ss_diag_error(d, ex->vary_mark[i], "exercise.vary[%d]: %s", i, why);
+            ok = false;
+        } else {
+            ss_sweep_release(&sw);
+        }
     }
     return ok;
 }

@@ -16,6 +16,11 @@
 bool ss_exp_slos(const ss_exp *e, const ss_scenario *sc, ss_slo *out, int *n, ss_diag *d,
                  bool *cli_bad);
 
+/* The SLOs of sc's `exercise:` (SPEC.md 11) into out, checked as
+ * ss_exp_slos checks `slo:`, each problem at its place in the file; and its
+ * vary lists (PATH=LIST as --sweep takes). False when anything is wrong. */
+bool ss_exp_exercise_slos(const ss_scenario *sc, ss_slo *out, int *n, ss_diag *d);
+
 /* Judges the row's replications by the n SLOs (which must outlive the
  * row): row->slo, row->n_slo, row->verdict. */
 void ss_exp_judge(const ss_slo *slos, int n, ss_row *row);

@@ -238,6 +238,38 @@ done
 cmp -s "$tmp/p1.csv" "$tmp/p2.csv" && cmp -s "$tmp/pl1.csv" "$tmp/pl2.csv" &&
     echo "ok: the plan is the same on -j 2" || { echo "FAIL: -j changes the plan"; fails=$((fails + 1)); }
 
+# grading answers to exercise 5 (SPEC 11): one row each, a criterion each
+g="$ss -q --grade"
+check "grade: one good answer: exit 0" 0 $g tests/grade/ex5-good.yaml
+contains "grade: the good answer passes" "$tmp/out" "within 10% of the cheapest"
+check "grade: a folder of answers: exit 4" 4 $g -o csv tests/grade/ex5-*.yaml
+contains "grade csv head" "$tmp/out" "answer,exercise,grade,changes,slo,cost,replications,"
+contains "grade: good" "$tmp/out" "tests/grade/ex5-good.yaml,tests/grade/../../scenarios/exercises/05-queue-consumers.yaml,pass,pass,pass,pass,"
+contains "grade: misses its SLO" "$tmp/out" "ex5-misses-slo.yaml,tests/grade/../../scenarios/exercises/05-queue-consumers.yaml,fail,pass,fail,pass,"
+contains "grade: says which SLO" "$tmp/out" "components.orders.message_p95_ms<10s fails:"
+contains "grade: too dear" "$tmp/out" "ex5-too-dear.yaml,tests/grade/../../scenarios/exercises/05-queue-consumers.yaml,fail,pass,pass,fail,"
+contains "grade: says how far above" "$tmp/out" "above the cheapest passing configuration (\$3428: components.orders.consumers.instances=30)"
+contains "grade: changed a path it may not" "$tmp/out" "ex5-changes-api.yaml,tests/grade/../../scenarios/exercises/05-queue-consumers.yaml,fail,fail,"
+contains "grade: names the path" "$tmp/out" "changes components.api.instances, which the exercise does not let an answer change"
+contains "grade: a broken answer gets a row" "$tmp/out" "ex5-broken.yaml,,invalid,"
+contains "grade: the broken answer's error on stderr" "$tmp/err" "ex5-broken.yaml:4:46: error: components.orders.consumers.instances"
+check "grade json" 4 $g -o json tests/grade/ex5-misses-slo.yaml
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; assert r["criteria"]=={"changes":"pass","slo":"fail","cost":"pass"}, r' \
+    "$tmp/out" && echo "ok: grade json criteria" || { echo "FAIL: grade json"; fails=$((fails + 1)); }
+check "grade: not an answer" 4 $g scenarios/stage1-single-server.yaml
+contains "grade: says it is no answer" "$tmp/out" "not an answer to an exercise"
+check "grade with --set" 2 $g --set workload.users=5 tests/grade/ex5-good.yaml
+check "grade with --plan" 2 $g --plan tests/grade/ex5-good.yaml
+$g -o csv -j 2 tests/grade/ex5-good.yaml tests/grade/ex5-too-dear.yaml >"$tmp/g2.csv" 2>/dev/null
+$g -o csv tests/grade/ex5-good.yaml tests/grade/ex5-too-dear.yaml >"$tmp/g1.csv" 2>/dev/null
+cmp -s "$tmp/g1.csv" "$tmp/g2.csv" && echo "ok: grades are the same on -j 2" ||
+    { echo "FAIL: -j changes the grades"; fails=$((fails + 1)); }
+# an exercise's own SLOs and vary lists are checked with the file
+printf 'scalesim: 1\nextends: %s/scenarios/exercises/05-queue-consumers.yaml\nexercise:\n  vary: [components.orders.consumers.instances=20:80:5]\n  slo: [components.orders.p97_ms<3s]\n' \
+    "$PWD" >"$tmp/bad-exercise.yaml"
+check "a wrong exercise SLO is invalid" 1 "$ss" --check "$tmp/bad-exercise.yaml"
+contains "it is said where" "$tmp/err" "bad-exercise.yaml:5:9: error: exercise.slo[0]: orders (broker) has no figure \"p97_ms\""
+
 # an aggregated JSON row gives the mean of its replications for classes and
 # components too (not replication 0's), each with a 95% half-width
 "$ss" -q -o json --duration 3s --warmup 1s --replications 3 scenarios/stage2-split-app-db.yaml >"$tmp/agg.json"
