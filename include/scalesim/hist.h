@@ -4,9 +4,11 @@
  * Log-linear buckets in the manner of HdrHistogram: values are nanoseconds;
  * below 128 ns each value has its own bucket, above it each power of two is
  * cut into 128 equal buckets. A bucket is at most 1/128 of its lower bound
- * wide and a percentile is reported as its bucket's midpoint, so the relative
- * error of any percentile is at most 0.4%, whatever the distribution and
- * however heavy the traffic. Finding the bucket is a count-leading-zeros and
+ * wide and a percentile is interpolated inside its bucket (the bucket's
+ * samples taken as spread evenly over it), so the relative error of any
+ * percentile is under 0.8%, whatever the distribution and however heavy
+ * the traffic, and two runs whose percentile falls in one bucket still
+ * differ as their samples do. Finding the bucket is a count-leading-zeros and
  * a shift: no log() and no search on the hot path.
  *
  * Memory: a row of 128 counters (1 KiB) is allocated the first time a value

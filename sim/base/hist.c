@@ -107,11 +107,20 @@ bool ss_hist_quantile(const ss_hist *h, double q, double *out_ns)
         if (!h->rows[r])
             continue;
         for (int s = 0; s < SS_HIST_SUB; s++) {
-            seen += h->rows[r][s];
+            uint64_t c = h->rows[r][s];
+            seen += c;
             if (seen >= rank) {
                 double lo, width;
                 bucket_bounds(r, s, &lo, &width);
-                double mid = width <= 1 ? lo : lo + width / 2;
+                /* The bucket's c samples are taken as spread evenly over
+                 * it, the j-th at lo + width (j - 1/2) / c. Reporting the
+                 * midpoint instead made every replication whose quantile
+                 * fell in one bucket report the same value, so a 95%
+                 * interval collapsed to +-0 and an SLO verdict on a
+                 * percentile near its limit looked certain when it was
+                 * not. */
+                double j = (double)(rank - (seen - c));
+                double mid = width <= 1 ? lo : lo + width * (j - 0.5) / (double)c;
                 /* The extremes are known exactly; never report outside them. */
                 if (mid < (double)h->min_ns)
                     mid = (double)h->min_ns;

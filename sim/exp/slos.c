@@ -177,6 +177,41 @@ bool ss_exp_slos(const ss_exp *e, const ss_scenario *sc, ss_slo *out, int *n, ss
     return ok;
 }
 
+/* A vary item's path must name a section an answer can change, and a
+ * component the scenario has: a flow list such as [a.b=5s,10s] splits at
+ * its commas, and "10s" would otherwise pass as a path nobody can change. */
+static const char *const answer_sections[] = {"simulation", "workload", "network", "components",
+                                              "datacenters", "faults", "pricing", NULL};
+
+static bool vary_path_known(const ss_scenario *sc, const char *item, char *why, size_t n)
+{
+    size_t plen = strcspn(item, "="), top = strcspn(item, ".");
+    if (top > plen)
+        top = plen;
+    if (!in_list(item, top, answer_sections)) {
+        snprintf(why, n, "expected a path such as components.app.instances=10:80:2 (a list "
+                 "written [a=1,2] splits at its commas: quote the item), got \"%.*s\"",
+                 (int)plen, item);
+        return false;
+    }
+    if (top == 10 && top < plen) { /* components.NAME... */
+        const char *name = item + top + 1;
+        size_t len = strcspn(name, ".[=");
+        char buf[128];
+        if (len >= sizeof buf || len == 0) {
+            snprintf(why, n, "expected components.NAME..., got \"%.*s\"", (int)plen, item);
+            return false;
+        }
+        memcpy(buf, name, len);
+        buf[len] = '\0';
+        if (ss_scenario_find_component(sc, buf) < 0) {
+            snprintf(why, n, "no component \"%s\" in the scenario", buf);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool ss_exp_exercise_slos(const ss_scenario *sc, ss_slo *out, int *n, ss_diag *d)
 {
     const ss_exercise *ex = &sc->ex;
@@ -196,6 +231,12 @@ bool ss_exp_exercise_slos(const ss_scenario *sc, ss_slo *out, int *n, ss_diag *d
     }
     for (int i = 0; i < ex->n_vary; i++) {
         ss_sweep sw;
+        if (!vary_path_known(sc, ex->vary[i], why, sizeof why)) {
+            if (d)
+                ss_diag_error(d, ex->vary_mark[i], "exercise.vary[%d]: %s", i, why);
+            ok = false;
+            continue;
+        }
         if (!strchr(ex->vary[i], '='))
             continue; /* a path an answer may change, not searched */
         if (!ss_sweep_parse(ex->vary[i], &sw, why, sizeof why)) {

@@ -269,6 +269,13 @@ printf 'scalesim: 1\nextends: %s/scenarios/exercises/05-queue-consumers.yaml\nex
     "$PWD" >"$tmp/bad-exercise.yaml"
 check "a wrong exercise SLO is invalid" 1 "$ss" --check "$tmp/bad-exercise.yaml"
 contains "it is said where" "$tmp/err" "bad-exercise.yaml:5:9: error: exercise.slo[0]: orders (broker) has no figure \"p97_ms\""
+# a flow list splits at its commas: [a=1,2] is the items "a=1" and "2",
+# which must not pass as a path an answer may change
+printf 'scalesim: 1\nextends: %s/scenarios/exercises/05-queue-consumers.yaml\nexercise:\n  vary: [components.orders.consumers.instances=20,40, components.ordrs.consumers.instances]\n' \
+    "$PWD" >"$tmp/bad-vary.yaml"
+check "an exercise vary item that is no path is invalid" 1 "$ss" --check "$tmp/bad-vary.yaml"
+contains "the split item is shown" "$tmp/err" "bad-vary.yaml:4:51: error: exercise.vary[1]: expected a path such as"
+contains "a component that is not there" "$tmp/err" "exercise.vary[2]: no component \"ordrs\" in the scenario"
 
 # an aggregated JSON row gives the mean of its replications for classes and
 # components too (not replication 0's), each with a 95% half-width
