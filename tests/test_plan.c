@@ -9,6 +9,7 @@
 #include "plan.h"
 #include "scalesim/mem.h"
 #include "sweep.h"
+#include "theory.h"
 
 /* An open workload on one serving component with no balancer: requests go
  * to instances at random, so N instances are N independent stations at
@@ -104,16 +105,7 @@ static void random_routing_meets_p95_with_theorys_count(void **state)
  * passing configuration is one m5.2xlarge (M/M/8: 1.178 ms), not two
  * m5.xlarge (2 x M/M/4: 1.509 ms) or four m5.large (2.286 ms) at the
  * same price. Theory's optimum by enumeration, with Erlang C: */
-static double erlang_c(int c, double a)
-{
-    double term = 1, sum = 1;
-    for (int k = 1; k < c; k++) {
-        term *= a / k;
-        sum += term;
-    }
-    double top = term * a / c * c / (c - a);
-    return top / (sum + top);
-}
+static double erlang_c(int c, double a) { return ss_theory_erlang_c(c, a); }
 
 #define SIZES                                                                     \
     "scalesim: 1\n"                                                               \
