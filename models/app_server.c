@@ -66,6 +66,11 @@ static void app_destroy(void *state)
     ss_station_release(&((app *)state)->st);
 }
 
+static void app_theory(const void *cfg, ss_theory_desc *out)
+{
+    ss_station_theory(&((const app_cfg *)cfg)->st, out);
+}
+
 const ss_model_ops ss_model_app_server = {
     .kind = "app_server",
     .summary = "a serving component: instances x cores, FCFS, optional queue bound",
@@ -79,6 +84,7 @@ const ss_model_ops ss_model_app_server = {
     .request = app_request,
     .fault = app_fault,
     .station = app_station,
+    .theory = app_theory,
     .report = app_report,
     .destroy = app_destroy,
 };

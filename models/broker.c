@@ -237,6 +237,20 @@ static void broker_destroy(void *state)
     ss_station_release(&b->pool);
 }
 
+/* The consumer pool is one M/M/c (instances x cores slots, one FIFO)
+ * off the request's path; the request itself only waits the publish. */
+static void broker_theory(const void *cfgp, ss_theory_desc *out)
+{
+    const broker_cfg *c = cfgp;
+    out->instances = 1;
+    out->servers = c->consumers.instances * c->consumers.cores;
+    for (int op = 0; op < SS_OPS; op++) /* messages are consumed as reads */
+        out->service[op] = &c->consumers.service.op[SS_OP_READ];
+    out->queue = c->capacity;
+    out->delay_s = ss_dist_mean(&c->publish);
+    out->off_path = true;
+}
+
 const ss_model_ops ss_model_broker = {
     .kind = "broker",
     .summary = "a message queue: publish is synchronous, a consumer pool handles messages later",
@@ -254,4 +268,5 @@ const ss_model_ops ss_model_broker = {
     .station = broker_station,
     .report = broker_report,
     .destroy = broker_destroy,
+    .theory = broker_theory,
 };

@@ -217,6 +217,14 @@ static void cache_destroy(void *state)
     ss_station_release(&c->st);
 }
 
+/* A station whose hits answer: the misses go on, at the simulated hit
+ * ratio (theory has none for LRU with TTLs worth the name here). */
+static void cache_theory(const void *cfg, ss_theory_desc *out)
+{
+    ss_station_theory(&((const cache_cfg *)cfg)->st, out);
+    out->filters = true;
+}
+
 const ss_model_ops ss_model_cache = {
     .kind = "cache",
     .summary = "cache-aside: hits answer here, misses go on and fill the cache on the way back",
@@ -235,4 +243,5 @@ const ss_model_ops ss_model_cache = {
     .station = cache_station,
     .report = cache_report,
     .destroy = cache_destroy,
+    .theory = cache_theory,
 };

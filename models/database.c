@@ -643,6 +643,24 @@ static void db_destroy(void *state)
     ss_free(d->node_region);
 }
 
+/* One primary per shard serves everything when there are no replicas;
+ * hash partitioning splits the keys (and so the load, for keys not too
+ * skewed) evenly over the shards. */
+static void db_theory(const void *cfgp, ss_theory_desc *out)
+{
+    const db_cfg *c = cfgp;
+    out->instances = c->shards;
+    out->servers = c->cores;
+    for (int op = 0; op < SS_OPS; op++)
+        out->service[op] = &c->service.op[op];
+    out->queue = c->queue;
+    out->class_services = true;
+    if (c->replicas > 0)
+        out->note = "replicas";
+    else if (c->shards > 1 && c->partitioning == PART_RANGE)
+        out->note = "range partitioning";
+}
+
 const ss_model_ops ss_model_database = {
     .kind = "database",
     .summary = "primary + replicas per shard: replication lag, stale reads, failover",
@@ -661,4 +679,5 @@ const ss_model_ops ss_model_database = {
     .busy = db_busy,
     .report = db_report,
     .destroy = db_destroy,
+    .theory = db_theory,
 };

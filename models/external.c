@@ -312,6 +312,20 @@ static void ext_destroy(void *state)
         ss_station_release(&e->pool);
 }
 
+/* Without concurrency every call runs at once (M/G/inf: no wait); with
+ * it, a pool of that many slots. */
+static void ext_theory(const void *cfgp, ss_theory_desc *out)
+{
+    const ext_cfg *c = cfgp;
+    out->instances = 1;
+    out->servers = c->concurrency > 0 ? c->concurrency : 0;
+    for (int op = 0; op < SS_OPS; op++)
+        out->service[op] = &c->latency;
+    out->queue = c->concurrency > 0 ? c->queue : -1;
+    if (c->error_rate > 0)
+        out->note = "error_rate";
+}
+
 const ss_model_ops ss_model_external = {
     .kind = "external",
     .summary = "a third-party API: latency without queueing, optional concurrency limit, "
@@ -328,4 +342,5 @@ const ss_model_ops ss_model_external = {
     .busy = ext_busy,
     .report = ext_report,
     .destroy = ext_destroy,
+    .theory = ext_theory,
 };

@@ -339,6 +339,14 @@ static void lb_destroy(void *state)
     ss_station_release(&b->st);
 }
 
+/* Its own station as theory sees it; the even split over the next hop's
+ * instances is what random routing gives (other algorithms balance
+ * better: theory is then an upper bound of the next hop's wait). */
+static void lb_theory(const void *cfg, ss_theory_desc *out)
+{
+    ss_station_theory(&((const lb_cfg *)cfg)->st, out);
+}
+
 const ss_model_ops ss_model_load_balancer = {
     .kind = "load_balancer",
     .summary = "spreads requests over the next component's instances, with health checks",
@@ -356,4 +364,5 @@ const ss_model_ops ss_model_load_balancer = {
     .station = lb_station,
     .report = lb_report,
     .destroy = lb_destroy,
+    .theory = lb_theory,
 };

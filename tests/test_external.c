@@ -10,6 +10,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "theory.h"
+
 /* One external service, called by an open workload; no network time, so a
  * response time is exactly the call's. %s: the duration, the rate, more
  * workload keys ("" or "timeout: 10ms, "), the service's keys, then more
@@ -171,16 +173,7 @@ static void concurrency_caps_throughput_at_n_over_d(void **state)
  * C(c, a) = (a^c/c!)(c/(c-a)) / (sum_{k<c} a^k/k! + (a^c/c!)(c/(c-a))),
  * and the mean response is C/(c mu - lambda) + 1/mu (as
  * tests/validation/test_theory.c checks for the shared station). */
-static double erlang_c(int c, double a)
-{
-    double sum = 0, term = 1;
-    for (int k = 0; k < c; k++) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    double top = term * c / (c - a); /* term is now a^c / c! */
-    return top / (sum + top);
-}
+static double erlang_c(int c, double a) { return ss_theory_erlang_c(c, a); }
 
 #define REPS 10
 

@@ -9,12 +9,22 @@
 #include "plan.h"
 #include "scalesim/mem.h"
 #include "sweep.h"
+#include "predict.h"
+#include "theory.h"
+
+/* The command line's pruning: queueing theory's offered load. */
+static bool theory_infeasible(void *ctx, const ss_scenario *sc, char *why, size_t why_len)
+{
+    (void)ctx;
+    return ss_predict_overloaded(sc, why, why_len);
+}
 
 /* An open workload on one serving component with no balancer: requests go
  * to instances at random, so N instances are N independent stations at
  * lambda / N (Poisson splitting). */
 static ss_plan_out plan(const char *yaml, const char *const *varies, int n_varies,
-                        const char *const *slos, int n_slos, long budget, int jobs)
+                        const char *const *slos, int n_slos, long budget, int jobs,
+                        bool theory)
 {
     static char *files[] = {TEST_NAME};
     const char *texts[] = {yaml};
@@ -32,7 +42,7 @@ static ss_plan_out plan(const char *yaml, const char *const *varies, int n_varie
         fail();
     }
     ss_diag_free(d);
-    ss_plan p = {.budget = budget};
+    ss_plan p = {.budget = budget, .infeasible = theory ? theory_infeasible : NULL};
     ss_plan_out out;
     char why[600] = "";
     ss_status st = ss_plan_run(&e, &p, &out, NULL, NULL, why, sizeof why);
@@ -78,7 +88,7 @@ static void random_routing_meets_p95_with_theorys_count(void **state)
     assert_int_equal(want, 6);
     const char *vary[] = {"components.app.instances=1:16:1"};
     const char *slo[] = {"p95_ms<10"};
-    ss_plan_out out = plan(RANDOM_POOL, vary, 1, slo, 1, 200, 2);
+    ss_plan_out out = plan(RANDOM_POOL, vary, 1, slo, 1, 200, 2, false);
     report("random pool", &out);
     assert_string_equal(best_value(&out, 0), "6");
     /* 6 was simulated and passed, 5 failed or was pruned; 7 and up are
@@ -104,16 +114,7 @@ static void random_routing_meets_p95_with_theorys_count(void **state)
  * passing configuration is one m5.2xlarge (M/M/8: 1.178 ms), not two
  * m5.xlarge (2 x M/M/4: 1.509 ms) or four m5.large (2.286 ms) at the
  * same price. Theory's optimum by enumeration, with Erlang C: */
-static double erlang_c(int c, double a)
-{
-    double term = 1, sum = 1;
-    for (int k = 1; k < c; k++) {
-        term *= a / k;
-        sum += term;
-    }
-    double top = term * a / c * c / (c - a);
-    return top / (sum + top);
-}
+static double erlang_c(int c, double a) { return ss_theory_erlang_c(c, a); }
 
 #define SIZES                                                                     \
     "scalesim: 1\n"                                                               \
@@ -148,7 +149,7 @@ static void equal_price_per_core_prefers_the_larger_machine(void **state)
     const char *vary[] = {"components.app.instance_type=m5.large,m5.xlarge,m5.2xlarge",
                           "components.app.instances=1:8:1"};
     const char *slo[] = {"mean_ms<1.3"};
-    ss_plan_out out = plan(SIZES, vary, 2, slo, 1, 200, 2);
+    ss_plan_out out = plan(SIZES, vary, 2, slo, 1, 200, 2, false);
     report("instance sizes", &out);
     assert_string_equal(best_value(&out, 0), types[best_t]);
     char n[8];
@@ -169,7 +170,7 @@ static void costs_budgets_and_threads(void **state)
 {
     const char *vary[] = {"components.app.instances=1:16:1"};
     const char *slo[] = {"p95_ms<10", "cost_month_usd<400"};
-    ss_plan_out out = plan(RANDOM_POOL, vary, 1, slo, 2, 200, 1);
+    ss_plan_out out = plan(RANDOM_POOL, vary, 1, slo, 2, 200, 1, false);
     /* $0.1 an hour is $73 a month: 6 instances cost $438 > $400 */
     assert_int_equal(out.best, -1);
     assert_true(out.pruned_cost >= 10);
@@ -178,13 +179,13 @@ static void costs_budgets_and_threads(void **state)
     ss_plan_out_free(&out);
 
     const char *slo1[] = {"p95_ms<10"};
-    out = plan(RANDOM_POOL, vary, 1, slo1, 1, 3, 1);
+    out = plan(RANDOM_POOL, vary, 1, slo1, 1, 3, 1, false);
     assert_true(out.budget_out);
     assert_true(out.runs <= 3);
     ss_plan_out_free(&out);
 
-    ss_plan_out a = plan(RANDOM_POOL, vary, 1, slo1, 1, 200, 1);
-    ss_plan_out b = plan(RANDOM_POOL, vary, 1, slo1, 1, 200, 2);
+    ss_plan_out a = plan(RANDOM_POOL, vary, 1, slo1, 1, 200, 1, false);
+    ss_plan_out b = plan(RANDOM_POOL, vary, 1, slo1, 1, 200, 2, false);
     assert_int_equal(a.best, b.best);
     assert_int_equal(a.runs, b.runs);
     for (long k = 0; k < a.n; k++) {
@@ -196,10 +197,31 @@ static void costs_budgets_and_threads(void **state)
     ss_plan_out_free(&b);
 }
 
+/* At 4000/s and 1 ms a request, up to 4 instances are offered at least
+ * their capacity: theory prunes them without a run, and the answer stays 6. */
+static void theory_prunes_candidates_at_utilisation_one(void **state)
+{
+    (void)state;
+    const char *vary[] = {"components.app.instances=1:16:1"};
+    const char *slo[] = {"p95_ms<10"};
+    ss_plan_out out = plan(RANDOM_POOL, vary, 1, slo, 1, 200, 1, true);
+    report("random pool, theory", &out);
+    assert_string_equal(best_value(&out, 0), "6");
+    assert_true(out.pruned_theory > 0);
+    for (long k = 0; k < out.n; k++)
+        if (out.cands[k].state == SS_CAND_PRUNED_THEORY) {
+            assert_true(k < 4); /* instances k + 1 <= 4: utilisation >= 1 */
+            assert_non_null(strstr(out.cands[k].why, "theory: utilisation"));
+            assert_non_null(strstr(out.cands[k].why, " at app"));
+        }
+    ss_plan_out_free(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(random_routing_meets_p95_with_theorys_count),
+        cmocka_unit_test(theory_prunes_candidates_at_utilisation_one),
         cmocka_unit_test(equal_price_per_core_prefers_the_larger_machine),
         cmocka_unit_test(costs_budgets_and_threads),
     };

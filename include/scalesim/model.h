@@ -32,6 +32,7 @@
 #include "scalesim/figures.h"
 #include "scalesim/hist.h"
 #include "scalesim/param.h"
+#include "scalesim/theory_desc.h"
 #include "scalesim/time.h"
 
 typedef struct ss_sim ss_sim;
@@ -153,6 +154,10 @@ typedef struct ss_model_ops {
     double (*busy)(void *state, ss_sim *sim, double *cores);
     void (*report)(void *state, ss_sim *sim, ss_comp_report *out);
     void (*destroy)(void *state);
+    /* The kind as a station for queueing theory (--theory, the planner's
+     * pruning), from its config alone; out comes zeroed with queue -1.
+     * NULL: a kind without a model (theory_note says so). */
+    void (*theory)(const void *cfg, ss_theory_desc *out);
 } ss_model_ops;
 
 enum {

@@ -50,6 +50,10 @@ typedef struct ss_station_cfg {
  * NAME[i] is instance i. For ops.target_count. */
 int ss_station_target_count(const void *cfg, const ss_cfgctx *ctx, ss_target what);
 
+/* The theory description of a station kind (ops.theory): instances x
+ * cores, the service by op, the queue bound; cfg is an ss_station_cfg. */
+void ss_station_theory(const ss_station_cfg *cfg, ss_theory_desc *out);
+
 /* Range checks shared by every station-based kind. */
 void ss_station_check(const ss_station_cfg *cfg, ss_cfgctx *ctx);
 

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "experiment.h"
 #include "plan.h"
+#include "predict.h"
 #include "scalesim/mem.h"
 #include "text.h"
 
@@ -153,6 +154,13 @@ static void print_account(FILE *f, const ss_exp *e, const ss_plan_out *out, long
 static int exercise_key_inputs(cli *c, const char *file, ss_sweep *sw, int *n_sw,
                                const char **slos, int *n_slos);
 static int plan(cli *c, char **files, const char *const *ex_slos, int n_ex_slos);
+
+/* The planner's pruning (ss_plan.infeasible): theory's offered load. */
+static bool theory_infeasible(void *ctx, const ss_scenario *sc, char *why, size_t why_len)
+{
+    (void)ctx;
+    return ss_predict_overloaded(sc, why, why_len);
+}
 
 int ss_cli_plan(cli *c, char **files, int n_files)
 {
@@ -299,7 +307,8 @@ static int plan(cli *c, char **files, const char *const *ex_slos, int n_ex_slos)
     ss_progress bar;
     ss_progress_start(&bar);
     bool show = !c->quiet && isatty(STDERR_FILENO);
-    ss_plan p = {.budget = c->budget, .max_reps = c->max_replications_set ? c->max_replications : 0};
+    ss_plan p = {.budget = c->budget, .max_reps = c->max_replications_set ? c->max_replications : 0,
+                 .infeasible = theory_infeasible};
     ss_plan_out out;
     char why[600] = "";
     ss_status st = ss_plan_run(&e, &p, &out, show ? plan_progress : NULL, &bar, why, sizeof why);

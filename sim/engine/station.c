@@ -338,3 +338,13 @@ void ss_station_sum(ss_station *const *sts, int n, ss_sim *sim, ss_stats *out)
     out->cores = capacity;
     out->n = 1;
 }
+
+void ss_station_theory(const ss_station_cfg *cfg, ss_theory_desc *out)
+{
+    out->instances = cfg->instances;
+    out->servers = cfg->cores;
+    for (int op = 0; op < SS_OPS; op++)
+        out->service[op] = &cfg->service.op[op];
+    out->queue = cfg->queue;
+    out->class_services = true;
+}

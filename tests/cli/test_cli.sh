@@ -223,6 +223,14 @@ check "plan csv" 0 $pl -o csv --vary components.app.instances=10:30:2 scenarios/
 contains "plan csv leads with the varied path" "$tmp/out" "components.app.instances,scenario,"
 check "plan: nothing passes: exit 4" 4 $pl --vary components.app.instances=2:6:2 scenarios/stage3-load-balancer.yaml
 contains "plan says none passes" "$tmp/out" "no configuration passes"
+# theory prunes a candidate offered its capacity or more, without a run
+# (station.yaml: 900/s at 1 ms; one instance with cores 1 is at 0.9, so
+# a rate of 1000/s puts it at 1)
+check "plan: theory prunes" 0 "$ss" -q --duration 20s --warmup 2s --plan --slo "p95_ms<20" \
+    --set workload.rate=1000/s --vary components.server.instances=1:3:1 --plan-log "$tmp/plan-theory.csv" \
+    tests/validation/station.yaml
+contains "plan log: pruned by theory" "$tmp/plan-theory.csv" "pruned: theory,"
+contains "plan log says where" "$tmp/plan-theory.csv" "theory: utilisation 1.00 >= 1 at server"
 check "plan: budget too small: exit 5" 5 $pl --budget 1 --vary components.app.instances=10:30:2 \
     scenarios/stage3-load-balancer.yaml
 check "plan without --vary" 2 "$ss" --plan --slo p95_ms\<200 scenarios/stage3-load-balancer.yaml

@@ -38,6 +38,7 @@
 #include "result.h"
 #include "scalesim/scalesim.h"
 #include "scenario.h"
+#include "theory.h"
 
 #define REPS 10
 #define MU 500.0 /* per second: service exp(2ms) */
@@ -156,13 +157,7 @@ static double mm1_ms(double lambda, double mu)
  * (a central queue wastes no server). */
 static double mmc_ms(int c, double lambda, double mu)
 {
-    double a = lambda / mu, sum = 0, term = 1;
-    for (int k = 0; k < c; k++) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    double top = term * c / (c - a);
-    return 1e3 * (top / (sum + top) / (c * mu - lambda) + 1 / mu);
+    return 1e3 * (ss_theory_erlang_c(c, lambda / mu) / (c * mu - lambda) + 1 / mu);
 }
 
 /* G/M/1 (Kleinrock, Queueing Systems I, 6.4): with interarrival LST A*(s),

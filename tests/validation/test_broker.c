@@ -13,6 +13,8 @@
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "theory.h"
+
 #define REPS 10
 
 static const char *yaml =
@@ -25,17 +27,6 @@ static const char *yaml =
     "  app: {kind: app_server, cores: 100, service: 1ms}\n"
     "  queue: {kind: broker, publish: 2ms,\n"
     "          consumers: {instances: 2, cores: 5, service: exp(100ms)}}\n";
-
-static double erlang_c(int c, double a)
-{
-    double sum = 0, term = 1;
-    for (int k = 0; k < c; k++) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    double top = term * c / (c - a);
-    return top / (sum + top);
-}
 
 static void broker_message_latency_is_mmc_sojourn(void **state)
 {
@@ -52,7 +43,7 @@ static void broker_message_latency_is_mmc_sojourn(void **state)
     }
     int c = 10;
     double lambda = 80, mu = 10, a = lambda / mu;
-    double theory = (erlang_c(c, a) / (c * mu - lambda) + 1 / mu) * 1e3;
+    double theory = (ss_theory_erlang_c(c, a) / (c * mu - lambda) + 1 / mu) * 1e3;
     double mean = gsl_stats_mean(x, 1, REPS);
     double half = gsl_cdf_tdist_Pinv(0.9995, REPS - 1) * gsl_stats_sd(x, 1, REPS) / sqrt(REPS);
     printf("  M/M/10 message latency: theory %.3f ms  simulated %.3f +- %.3f\n", theory, mean,
@@ -108,7 +99,7 @@ static void broker_message_percentiles_match_the_sojourn_distribution(void **sta
         assert_near(extra(q, "published"), 80 * 1000, 5 * sqrt(80 * 1000));
         ss_result_free(r);
     }
-    double C = erlang_c(10, 8), mu = 10, theta = 100 - 80;
+    double C = ss_theory_erlang_c(10, 8), mu = 10, theta = 100 - 80;
     double t50 = sojourn_quantile(C, mu, theta, 0.5) * 1e3;
     double t95 = sojourn_quantile(C, mu, theta, 0.95) * 1e3;
     double t = gsl_cdf_tdist_Pinv(0.9995, REPS - 1) / sqrt(REPS);

@@ -12,13 +12,13 @@
 #include "ss_run_helpers.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_statistics_double.h>
 
 #include "diag.h"
 #include "result.h"
 #include "scalesim/scalesim.h"
 #include "scenario.h"
+#include "theory.h"
 
 #define REPS 10
 
@@ -130,16 +130,6 @@ static void mm1_at_utilisation_0_9(void **state)
  * With offered load a = lambda/mu on c servers, the probability of waiting is
  * C(c, a) = (a^c/c!)(c/(c-a)) / (sum_{k<c} a^k/k! + (a^c/c!)(c/(c-a))), the
  * mean wait C/(c mu - lambda), and the mean sojourn that plus 1/mu. */
-static double erlang_c(int c, double a)
-{
-    double sum = 0, term = 1;
-    for (int k = 0; k < c; k++) {
-        sum += term;
-        term *= a / (k + 1);
-    }
-    double top = term * c / (c - a); /* term is now a^c / c! */
-    return top / (sum + top);
-}
 
 static void mmc_erlang_c_waiting_probability_and_sojourn(void **state)
 {
@@ -149,7 +139,7 @@ static void mmc_erlang_c_waiting_probability_and_sojourn(void **state)
     run_reps(sc, &rs);
     int c = 4;
     double lambda = 3200, mu = 1000, a = lambda / mu;
-    double C = erlang_c(c, a);
+    double C = ss_theory_erlang_c(c, a);
     expect_theory(&rs, wait_prob, C, 0.03, "M/M/4 P(wait) (Erlang C)");
     expect_theory(&rs, mean_s, C / (c * mu - lambda) + 1 / mu, 0.02, "M/M/4 mean sojourn (s)");
     free_reps(&rs);
@@ -166,14 +156,9 @@ static void mmck_blocking_probability(void **state)
     ss_scenario *sc = load("tests/validation/station.yaml", sets);
     reps rs;
     run_reps(sc, &rs);
-    int c = 2, K = 5;
-    double a = 2.0, p[6], norm = 0;
-    for (int n = 0; n <= K; n++) {
-        p[n] = n <= c ? pow(a, n) / gsl_sf_fact((unsigned)n)
-                      : pow(a, n) / (gsl_sf_fact((unsigned)c) * pow(c, n - c));
-        norm += p[n];
-    }
-    expect_theory(&rs, blocking, p[K] / norm, 0.02, "M/M/2/5 blocking probability");
+    ss_theory_q q;
+    ss_theory_mmck(2000, 1000, 2, 5, &q);
+    expect_theory(&rs, blocking, q.blocking, 0.02, "M/M/2/5 blocking probability");
     free_reps(&rs);
     ss_scenario_free(sc);
 }
@@ -188,9 +173,7 @@ static void mg1_lognormal_pollaczek_khinchine(void **state)
     ss_scenario *sc = load("tests/validation/station.yaml", sets);
     reps rs;
     run_reps(sc, &rs);
-    double lambda = 600, es = 1e-3, cv = 1.5, rho = lambda * es;
-    double es2 = (1 + cv * cv) * es * es;
-    double wq = lambda * es2 / (2 * (1 - rho));
+    double es = 1e-3, cv = 1.5, wq = ss_theory_mg1_wait(600, es, cv * cv);
     expect_theory(&rs, mean_s, wq + es, 0.03, "M/G/1 mean sojourn (s)");
     free_reps(&rs);
     ss_scenario_free(sc);
@@ -217,29 +200,13 @@ static void jackson_tandem_sojourns_add_up(void **state)
 /* ---- closed network: exact MVA ----------------------------------------------------------
  * For n = 1..N: R_k(n) = D_k (1 + Q_k(n-1)), X(n) = n / (Z + sum R_k(n)),
  * Q_k(n) = X(n) R_k(n) (Reiser and Lavenberg 1980). */
-static void mva(int N, double Z, const double *D, int K, double *X, double *R)
-{
-    double Q[8] = {0};
-    for (int n = 1; n <= N; n++) {
-        double Rk[8], sum = 0;
-        for (int k = 0; k < K; k++) {
-            Rk[k] = D[k] * (1 + Q[k]);
-            sum += Rk[k];
-        }
-        *X = n / (Z + sum);
-        *R = sum;
-        for (int k = 0; k < K; k++)
-            Q[k] = *X * Rk[k];
-    }
-}
-
 static void closed_network_matches_exact_mva(void **state)
 {
     ss_scenario *sc = load("tests/validation/closed.yaml", NULL);
     reps rs;
     run_reps(sc, &rs);
-    double D[2] = {0.005, 0.008}, X, R;
-    mva(30, 0.100, D, 2, &X, &R);
+    ss_theory_mva_station st[2] = {{0.005, 1, 1, 0, 0}, {0.008, 1, 1, 0, 0}};
+    double R, X = ss_theory_mva(30, 0.100, st, 2, &R);
     expect_theory(&rs, thru, X, 0.01, "MVA throughput (1/s)");
     expect_theory(&rs, mean_s, R, 0.03, "MVA response time (s)");
     free_reps(&rs);
