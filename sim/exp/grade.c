@@ -107,6 +107,36 @@ ss_status ss_grade_key(const ss_exp *e, long budget, ss_grade_keys *keys, const 
     return st;
 }
 
+/* path as a reader wants it: "answers/../scenarios/x.yaml" (an extends
+ * joined to its file's folder) as "scenarios/x.yaml". Only for showing:
+ * the file was opened by the path as joined, which is right even where a
+ * folder is a symbolic link and the shorter one would not be. */
+static void display_path(const char *path, char *out, size_t n)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", path);
+    const char *parts[256];
+    int np = 0;
+    bool abs = buf[0] == '/';
+    for (char *save = NULL, *p = strtok_r(buf, "/", &save); p && np < 256;
+         p = strtok_r(NULL, "/", &save)) {
+        if (strcmp(p, ".") == 0)
+            continue;
+        if (strcmp(p, "..") == 0 && np > 0 && strcmp(parts[np - 1], "..") != 0)
+            np--;
+        else if (!(strcmp(p, "..") == 0 && abs && np == 0))
+            parts[np++] = p;
+    }
+    size_t len = 0;
+    out[0] = '\0';
+    if (abs)
+        len += (size_t)snprintf(out, n, "/");
+    for (int i = 0; i < np && len < n; i++)
+        len += (size_t)snprintf(out + len, n - len, "%s%s", i ? "/" : "", parts[i]);
+    if (np == 0 && !abs)
+        snprintf(out, n, ".");
+}
+
 /* Whether path is one the exercise lets an answer change (or under one). */
 static bool allowed(const ss_exercise *ex, const char *path)
 {
@@ -235,7 +265,7 @@ ss_status ss_grade_answer(const ss_exp *e, long budget, ss_grade_keys *keys, con
         ss_diag_free(d);
         return SS_INVALID;
     }
-    snprintf(g->exercise, sizeof g->exercise, "%s", sc->ex.file);
+    display_path(sc->ex.file, g->exercise, sizeof g->exercise);
     char paths[32][160];
     int n = ss_scenario_changes(answer, sc->ex.file, paths, 32, d);
     ss_status st = SS_OK;
