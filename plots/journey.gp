@@ -18,7 +18,7 @@ set ytics nomirror
 set y2tics
 set yrange [0:*]
 set grid ytics
-set key top left
+set key top center  # clear of stage 1's tall bar and the cost line
 set style fill solid 0.6 border -1
 set boxwidth 0.6
 set xtics 1
