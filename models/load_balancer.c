@@ -344,7 +344,10 @@ static void lb_destroy(void *state)
  * better: theory is then an upper bound of the next hop's wait). */
 static void lb_theory(const void *cfg, ss_theory_desc *out)
 {
-    ss_station_theory(&((const lb_cfg *)cfg)->st, out);
+    const lb_cfg *c = cfg;
+    ss_station_theory(&c->st, out);
+    if (c->algorithm != LB_RANDOM)
+        out->next_note = "balanced better than a random split: theory's wait is an upper bound";
 }
 
 const ss_model_ops ss_model_load_balancer = {

@@ -100,6 +100,11 @@ static void mva_matches_a_network_solved_by_hand(void **state)
     ss_theory_mva_station multi[1] = {{0.4, 4, 1, 0, 0}};
     ss_theory_mva(1, 1, multi, 1, &r);
     assert_near(r, 0.4, 1e-12);
+    /* Seidmann: a server of D/c = 0.1 and a delay of 0.3. One user leaves
+     * x = 1/1.4 and a queue of x 0.1 at the server (the delay holds none),
+     * so the second user's residence is 0.1 (1 + 0.1/1.4) + 0.3 */
+    ss_theory_mva(2, 1, multi, 1, &r);
+    assert_near(r, 0.1 * (1 + 0.1 / 1.4) + 0.3, 1e-12);
 }
 
 static void prediction_finds_a_copy_by_its_base_name(void **state)

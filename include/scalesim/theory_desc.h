@@ -28,6 +28,9 @@ typedef struct ss_theory_desc {
     bool class_services;        /* a class's own `service` applies here    */
     const char *note;           /* static text: why theory does not apply;
                                    NULL when it does                       */
+    const char *next_note;      /* static text the next station on a route
+                                   gets: what makes theory there only a
+                                   bound (a balancer smarter than random) */
 } ss_theory_desc;
 
 #endif

@@ -77,6 +77,7 @@ typedef struct cli {
     long budget;            /* --budget runs; 0: 200                     */
     const char *plan_log;   /* --plan-log FILE                           */
     bool grade;             /* --grade: the files are answers            */
+    bool theory;            /* --theory: queueing theory beside the runs */
 } cli;
 
 enum { OUT_COMPONENTS, OUT_TIMESERIES, OUT_BREAKDOWN, OUTS };

@@ -77,6 +77,10 @@ static const char usage_text[] =
     "      --precision P       replications until every figure's 95% half-width is\n"
     "                          within P of it (2%), instead of a fixed number\n"
     "      --max-replications N  the most --precision may run per row (default 50)\n"
+    "      --theory            queueing theory's prediction beside the simulation:\n"
+    "                          theory_* columns (summary, --components, JSON) and a\n"
+    "                          table of each station's model, marked where they\n"
+    "                          disagree beyond the replications' 95% interval\n"
     "      --plan              find the cheapest configuration whose SLOs all pass,\n"
     "                          over the --vary values (or the exercise's vary:)\n"
     "      --vary PATH=LIST    a dimension the planner may change; LIST as --sweep\n"
@@ -257,7 +261,7 @@ static int run_all(cli *c, char **files, int n_files)
                 .sweeps = c->sweeps, .n_sweeps = c->n_sweeps, .replications = c->replications,
                 .per_replication = c->per_replication, .jobs = c->jobs, .run = c->run,
                 .slos = c->slos, .n_slos = c->n_slos, .precision = c->precision,
-                .max_replications = c->max_replications};
+                .max_replications = c->max_replications, .theory = c->theory};
     e.load.search = search;
     e.load.max_memory = c->run.max_memory;
     long points = 1;
@@ -304,6 +308,7 @@ static int run_all(cli *c, char **files, int n_files)
     s.rep.slo_texts = (const char *const *)info.slo_texts;
     s.rep.n_slo_texts = info.n_slo_texts;
     s.rep.precision = c->precision;
+    s.rep.theory = c->theory;
     s.rep.comp_names = (const char *const *)info.names;
     s.rep.n_comp_names = info.n_names;
     /* the details of one run: with replications the table would show the
@@ -368,7 +373,7 @@ int main(int argc, char **argv)
     enum { O_SET = 256, O_SEED, O_DURATION, O_WARMUP, O_COMPONENTS, O_CHECK, O_VERSION,
            O_KINDS, O_EVQ, O_SWEEP, O_REPS, O_PER_REP, O_TIMESERIES, O_INTERVAL, O_BREAKDOWN,
            O_MAX_MEMORY, O_JOBS, O_SLO, O_PRECISION, O_MAX_REPS, O_PLAN, O_VARY, O_BUDGET,
-           O_PLAN_LOG, O_GRADE };
+           O_PLAN_LOG, O_GRADE, O_THEORY };
     static const struct option longs[] = {
         {"output", required_argument, 0, 'o'},
         {"set", required_argument, 0, O_SET},
@@ -395,6 +400,7 @@ int main(int argc, char **argv)
         {"budget", required_argument, 0, O_BUDGET},
         {"plan-log", required_argument, 0, O_PLAN_LOG},
         {"grade", no_argument, 0, O_GRADE},
+        {"theory", no_argument, 0, O_THEORY},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -577,6 +583,9 @@ int main(int argc, char **argv)
         case O_PLAN:
             c.plan = true;
             break;
+        case O_THEORY:
+            c.theory = true;
+            break;
         case O_VARY:
             if (c.n_varies == 64 || !ss_sweep_parse(optarg, &c.varies[c.n_varies], err, sizeof err)) {
                 rc = ss_cli_usage_error("%s", c.n_varies == 64 ? "--vary: at most 64 of them"
@@ -641,6 +650,11 @@ int main(int argc, char **argv)
     if ((c.n_varies || c.plan_log || (c.budget && !c.grade)) && !c.plan) {
         rc = ss_cli_usage_error("%s", "--vary, --budget and --plan-log go with --plan "
                                       "(--budget also with --grade)");
+        goto done;
+    }
+    if (c.theory && (c.plan || c.grade)) {
+        rc = ss_cli_usage_error("%s", "--theory goes with runs, not with --plan or --grade (the "
+                                      "planner uses theory to prune by itself)");
         goto done;
     }
     if (c.grade && c.plan) {

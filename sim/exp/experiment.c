@@ -9,6 +9,7 @@
 
 #include "agg.h"
 #include "engine.h"
+#include "predict.h"
 #include "slos.h"
 #include "scalesim/mem.h"
 
@@ -192,6 +193,7 @@ typedef struct slot {
     bool done;
     ss_slo *slos;           /* the run's SLOs (NULL: none), parsed      */
     int n_slos;
+    ss_theory_pred *theory; /* --theory, for the first run of a row     */
     _Atomic double frac;    /* of its simulated time, while it runs     */
     _Atomic uint64_t events;
 } slot;
@@ -296,6 +298,8 @@ static void do_run(pool *pl, long k)
             sl->slos = ss_calloc(SS_MAX_SLOS, sizeof *sl->slos);
             ss_exp_slos(pl->e, sc, sl->slos, &sl->n_slos, NULL, NULL);
         }
+        if (!st && pl->e->theory && (pl->e->per_replication || k % pl->reps == 0))
+            sl->theory = ss_predict_eval(sc, sl->res);
     }
     mtx_lock(&pl->mu);
     sl->st = st;
@@ -383,6 +387,7 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
     ss_result **rs = ss_calloc((size_t)group, sizeof *rs);
     ss_slo *slos = NULL;
     int n_slos = 0;
+    ss_theory_pred *theory = NULL;
     bool ok = true;
     while (pl->written < pl->runs) {
         long k0 = pl->written;
@@ -400,19 +405,23 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
             }
             rs[r] = sl->res;
             sl->res = NULL;
-            if (r == 0) { /* the row's SLOs are its first run's */
+            if (r == 0) { /* the row's SLOs and theory are its first run's */
                 slos = sl->slos;
                 n_slos = sl->n_slos;
+                theory = sl->theory;
             } else {
                 ss_free(sl->slos);
+                ss_theory_pred_free(sl->theory);
             }
             sl->slos = NULL;
+            sl->theory = NULL;
             sl->done = false; /* the slot is free for run k + window */
         }
         if (!ok) {
             for (int r = 0; r < group; r++)
                 ss_result_free(rs[r]);
             ss_free(slos);
+            ss_theory_pred_free(theory);
             break;
         }
         pl->written += group;
@@ -431,10 +440,13 @@ static bool write_ready(pool *pl, char *why, size_t why_len, ss_status *st)
             snprintf(row.bottleneck, sizeof row.bottleneck, "%s",
                      ss_exp_usual_bottleneck(rs, group));
         }
+        row.theory = theory;
         ss_exp_judge(slos, n_slos, &row);
         emit(pl->h, &row);
         ss_free(slos);
         slos = NULL;
+        ss_theory_pred_free(theory);
+        theory = NULL;
         mtx_lock(&pl->mu);
         cnd_broadcast(&pl->work);
     }
@@ -506,6 +518,7 @@ ss_status ss_exp_run(const ss_exp *e, const ss_exp_hooks *h, char *why, size_t w
     for (long i = 0; i < pl.window; i++) {
         ss_result_free(pl.slots[i].res);
         ss_free(pl.slots[i].slos);
+        ss_theory_pred_free(pl.slots[i].theory);
         ss_scenario_free(pl.pts[i].sc);
     }
     ss_free(pl.slots);

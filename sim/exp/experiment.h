@@ -51,6 +51,7 @@ typedef struct ss_exp {
      * this share of it, or max_replications are done */
     double precision;
     int max_replications;
+    bool theory;                    /* --theory: each row gets a prediction */
     ss_run_opts run;                /* for every run; replication, progress
                                        and error are set per run            */
     ss_load_opts load;

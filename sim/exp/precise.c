@@ -30,6 +30,7 @@
 
 #include "agg.h"
 #include "experiment.h"
+#include "predict.h"
 #include "scalesim/mem.h"
 #include "slos.h"
 
@@ -173,8 +174,11 @@ ss_status ss_exp_run_precise(const ss_exp *e, const ss_exp_hooks *h, char *why, 
             int n_slos = 0;
             ss_exp_slos(e, sc, slos, &n_slos, NULL, NULL);
             ss_exp_judge(slos, n_slos, &row);
+            ss_theory_pred *theory = e->theory ? ss_predict_eval(sc, rs[0]) : NULL;
+            row.theory = theory;
             if (h && h->row)
                 h->row(h->ctx, &row);
+            ss_theory_pred_free(theory);
         }
         for (int r = 0; r < n; r++) {
             ss_result_free(rs[r]);

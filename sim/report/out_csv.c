@@ -84,6 +84,9 @@ void ss_out_csv_head(FILE *f, const ss_report *r)
         fputc(',', f);
         ss_out_csv_field(f, r->slo_texts[k]);
     }
+    if (r->theory)
+        for (int k = 0; k < SS_THEORY_SUMS; k++)
+            fprintf(f, ",%s", ss_theory_sum_name(k));
     fputc('\n', f);
 }
 
@@ -134,6 +137,12 @@ void ss_out_csv_row(FILE *f, const ss_report *r, const ss_row *row)
         ss_out_csv_field(f, row->imprecise);
     }
     slo_cells(f, r, row);
+    if (r->theory)
+        for (int k = 0; k < SS_THEORY_SUMS; k++) {
+            fputc(',', f);
+            if (row->theory)
+                ss_out_csv_num(f, row->theory->sum[k], ss_theory_sum_decimals(k));
+        }
     fputc('\n', f);
 }
 
@@ -165,7 +174,31 @@ void ss_out_components_head(FILE *f, const ss_report *r)
     for (int k = 0; k < SS_STATS; k++)
         if (ss_stat_in_csv(k))
             fprintf(f, ",%s", ss_stat_name(k));
-    fputs(",extra\n", f);
+    fputs(",extra", f);
+    if (r->theory) {
+        for (int k = 0; k < SS_THEORY_FIGS; k++)
+            fprintf(f, ",%s", ss_theory_fig_name(k));
+        fputs(",theory_model,theory_note", f);
+    }
+    fputc('\n', f);
+}
+
+/* The theory columns of a component's row: its station's, the same for
+ * every instance (the load splits evenly in theory). */
+static void theory_cells(FILE *f, const ss_row *row, const char *name)
+{
+    const ss_theory_station *st = ss_theory_find(row->theory, name);
+    for (int k = 0; k < SS_THEORY_FIGS; k++) {
+        fputc(',', f);
+        if (st)
+            ss_out_csv_num(f, st->fig[k], ss_theory_fig_decimals(k));
+    }
+    fputc(',', f);
+    if (st)
+        ss_out_csv_field(f, st->model);
+    fputc(',', f);
+    if (st)
+        ss_out_csv_field(f, st->note);
 }
 
 void ss_out_components_row(FILE *f, const ss_report *r, const ss_row *row)
@@ -192,6 +225,8 @@ void ss_out_components_row(FILE *f, const ss_report *r, const ss_row *row)
                     ss_comp_extra(cr, res->window_s, extra, sizeof extra);
                     ss_out_csv_field(f, extra);
                 }
+                if (r->theory)
+                    theory_cells(f, row, cr->name);
                 fputc('\n', f);
             }
         }

@@ -114,6 +114,11 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
         }
     }
     cJSON_AddStringToObject(sum, "bottleneck", row->bottleneck);
+    if (r->theory)
+        for (int k = 0; k < SS_THEORY_SUMS; k++)
+            json_num(sum, ss_theory_sum_name(k),
+                     row->theory ? round_to(row->theory->sum[k], ss_theory_sum_decimals(k))
+                                 : NAN);
     if (r->precision) { /* the figures that did not get within --precision */
         cJSON *imp = cJSON_AddArrayToObject(o, "imprecise");
         char buf[sizeof row->imprecise];
@@ -242,6 +247,16 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
         snprintf(fig, sizeof fig, "components.%s.cost_month_usd", cr->name);
         put(c, r, row, "cost_month_usd", fig, 2);
         put(cost, r, row, cr->name, fig, 2);
+        const ss_theory_station *st = r->theory ? ss_theory_find(row->theory, cr->name) : NULL;
+        if (st) { /* SPEC 9: theory_util ... theory_note */
+            for (int k = 0; k < SS_THEORY_FIGS; k++)
+                json_num(c, ss_theory_fig_name(k), round_to(st->fig[k], ss_theory_fig_decimals(k)));
+            if (st->model[0])
+                cJSON_AddStringToObject(c, "theory_model", st->model);
+            else
+                cJSON_AddNullToObject(c, "theory_model");
+            cJSON_AddStringToObject(c, "theory_note", st->note);
+        }
         cJSON_AddItemToArray(comps, c);
     }
     json_num(cost, "total", round_to(row->fig[SS_FIG_COST_MONTH], 2));

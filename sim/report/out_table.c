@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agg.h"
 #include "scalesim/mem.h"
 #include "text.h"
 
@@ -219,6 +220,7 @@ typedef struct trow {
     ss_verdict verdict;       /* NONE without SLOs                        */
     char *slo_lines;          /* owned: one line per SLO check, or NULL   */
     bool slo_all_pass;
+    char *theory_lines;       /* owned: --theory's table, or NULL         */
     ss_result *res;           /* owned, or NULL                           */
 } trow;
 
@@ -241,6 +243,93 @@ ss_table *ss_table_new(const ss_report *r)
         abort();
     }
     return t;
+}
+
+/* One figure of component i over the row's replications: "mean±ci" into
+ * buf (a share as %), its mean and half-width (NAN with one run). */
+static void sim_cell(const ss_row *row, int i, ss_stat s, char *buf, size_t n, double *mean,
+                     double *ci)
+{
+    double x[256];
+    int k = row->n_reps < 256 ? row->n_reps : 256;
+    for (int j = 0; j < k; j++) {
+        const ss_result *res = row->reps[j];
+        x[j] = i < res->n_comps ? ss_stats_value(&res->comps[i].rep.all, res->window_s, s) : NAN;
+    }
+    ss_agg_values(x, k, mean, ci);
+    double scale = s == SS_STAT_UTIL ? 100 : 1;
+    int dec = s == SS_STAT_UTIL ? 1 : 3;
+    if (!isfinite(*mean))
+        snprintf(buf, n, "-");
+    else if (isfinite(*ci))
+        snprintf(buf, n, "%.*f%s±%.*f", dec, *mean * scale, scale > 1 ? "%" : "", dec, *ci * scale);
+    else
+        snprintf(buf, n, "%.*f%s", dec, *mean * scale, scale > 1 ? "%" : "");
+}
+
+/* --theory (SPEC 9): each station's model and figures beside what the
+ * replications measured; '*' where an exact model is outside their 95%
+ * interval, which says the simulation (or the model's premise) is off. */
+static char *theory_lines(const ss_row *row)
+{
+    static const char *const head[] = {"component", "model", "util", "theory", "mean wait ms",
+                                       "theory", "p95 wait ms", "theory", "theory note"};
+    static const struct { ss_stat stat; ss_theory_fig fig; } pairs[] = {
+        {SS_STAT_UTIL, SS_THEORY_UTIL},
+        {SS_STAT_MEAN_WAIT_MS, SS_THEORY_MEAN_WAIT_MS},
+        {SS_STAT_P95_WAIT_MS, SS_THEORY_P95_WAIT_MS},
+    };
+    enum { COLS = 9 };
+    const ss_result *res = row->reps[0];
+    int n_lines = res->n_comps + 1, marks = 0;
+    char ***cells = new_cells(n_lines, COLS);
+    for (int c = 0; c < COLS; c++)
+        cells[0][c] = ss_strdup(head[c]);
+    for (int i = 0; i < res->n_comps; i++) {
+        const ss_theory_station *st = ss_theory_find(row->theory, res->comps[i].name);
+        char **L = cells[i + 1], b[96];
+        L[0] = ss_text_safe_dup(res->comps[i].name);
+        L[1] = ss_strdup(st && st->model[0] ? st->model : "-");
+        for (int p = 0; p < 3; p++) {
+            double mean, ci, th = st ? st->fig[pairs[p].fig] : NAN;
+            sim_cell(row, i, pairs[p].stat, b, sizeof b, &mean, &ci);
+            L[2 + 2 * p] = ss_strdup(b);
+            bool off = st && st->exact && isfinite(th) && isfinite(mean) && isfinite(ci) &&
+                       fabs(mean - th) > ci;
+            marks += off;
+            if (!isfinite(th))
+                snprintf(b, sizeof b, "-");
+            else if (pairs[p].stat == SS_STAT_UTIL)
+                snprintf(b, sizeof b, "%.1f%%%s", th * 100, off ? " *" : "");
+            else
+                snprintf(b, sizeof b, "%.3f%s", th, off ? " *" : "");
+            L[3 + 2 * p] = ss_strdup(b);
+        }
+        L[8] = ss_text_safe_dup(st ? st->note : "");
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) {
+        fputs("scalesim: out of memory\n", stderr);
+        abort();
+    }
+    fputs("theory beside simulation\n", f);
+    print_columns(f, cells, n_lines, COLS, 1u | 2u | 256u);
+    free_cells(cells, n_lines, COLS);
+    const double *sum = row->theory->sum;
+    char m[64], x[64];
+    cell_num(m, sizeof m, sum[SS_THEORY_SUM_MEAN_MS], 3);
+    cell_num(x, sizeof x, sum[SS_THEORY_SUM_THROUGHPUT_RPS], 2);
+    fprintf(f, "theory: mean %s ms (simulated %.3f), throughput %s/s (simulated %.2f)\n", m,
+            row->fig[SS_FIG_MEAN_MS], x, row->fig[SS_FIG_THROUGHPUT_RPS]);
+    if (marks)
+        fputs("* an exact model outside the replications' 95% interval\n", f);
+    else if (row->n_reps < 2)
+        fputs("(with --replications 2 or more, an exact model outside the 95% interval is "
+              "marked *)\n", f);
+    fclose(f);
+    return text;
 }
 
 void ss_table_add(ss_table *t, const ss_row *row)
@@ -278,6 +367,8 @@ void ss_table_add(ss_table *t, const ss_row *row)
             x->slo_all_pass &= c->verdict == SS_VERDICT_PASS;
         }
     }
+    if (row->theory && row->n_reps > 0 && row->reps[0])
+        x->theory_lines = theory_lines(row);
     ss_out_notes_row(t->notes_f, &t->r, row);
 }
 
@@ -296,6 +387,7 @@ void ss_table_free(ss_table *t)
         ss_free(t->rows[i].scenario);
         ss_free(t->rows[i].sweep_vals);
         ss_free(t->rows[i].slo_lines);
+        free(t->rows[i].theory_lines); /* open_memstream's */
         ss_result_free(t->rows[i].res);
     }
     ss_free(t->rows);
@@ -403,6 +495,24 @@ void ss_table_print(ss_table *t, FILE *f)
             fprintf(f, "SLOs: %s\n", ss_verdict_name(row->verdict));
         }
         fprintf(f, "%s", row->slo_lines);
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        const trow *row = &t->rows[i];
+        if (!row->theory_lines)
+            continue;
+        fputc('\n', f);
+        if (t->n > 1) {
+            char *name = ss_text_safe_dup(row->scenario);
+            fprintf(f, "%s", name);
+            ss_free(name);
+            for (int s = 0; s < r->n_sweep; s++) {
+                char *v = ss_text_safe_dup(row->sweep_vals[s]);
+                fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s], v);
+                ss_free(v);
+            }
+            fputs(":\n", f);
+        }
+        fputs(row->theory_lines, f);
     }
     /* what the figures above do not say by themselves */
     fflush(t->notes_f);

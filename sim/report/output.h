@@ -39,6 +39,7 @@ typedef struct ss_report {
     int n_slo_texts;
     double precision;         /* --precision (a share; 0: none): replications
                                  and imprecise columns                        */
+    bool theory;              /* --theory: theory_* columns (SPEC 9)          */
 } ss_report;
 
 /* Streaming writers: a head, then each row in order. */

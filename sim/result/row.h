@@ -8,6 +8,7 @@
 
 #include "result.h"
 #include "slo.h"
+#include "theory.h"
 
 typedef struct ss_row {
     char **sweep_vals;        /* n_sweep values, as written on the command line */
@@ -25,6 +26,10 @@ typedef struct ss_row {
     /* with --precision: the figures whose half-width did not get within it
      * (names, ';'-separated; "" when all did) */
     char imprecise[256];
+    /* with --theory: queueing theory's figures for the row's scenario, the
+     * caches' hit ratios from its first run (owned by whoever made the
+     * row; NULL without --theory) */
+    const ss_theory_pred *theory;
 } ss_row;
 
 /* The mean and 95% half-width of each summary figure over n results. */

@@ -137,8 +137,12 @@ double ss_theory_mva(int users, double think_s, ss_theory_mva_station *st, int n
             r += st[k].copies * st[k].resid_s;
         }
         x = u / (think_s + r);
-        for (int k = 0; k < n; k++)
-            st[k].queue = x * st[k].resid_s;
+        /* only the queueing part holds a queue: the delay's share of the
+         * residence is service in parallel, which nobody waits behind */
+        for (int k = 0; k < n; k++) {
+            double c = st[k].servers, d = st[k].demand_s;
+            st[k].queue = x * (st[k].resid_s - d * (c - 1) / c);
+        }
     }
     *resp_s = r;
     return x;

@@ -59,7 +59,8 @@ typedef struct ss_theory_mva_station {
     int servers;
     int copies;
     double resid_s;         /* out: residence per request at one copy     */
-    double queue;           /* out: mean requests at one copy             */
+    double queue;           /* out: mean requests at one copy's queueing
+                               part (all of it with one server)          */
 } ss_theory_mva_station;
 /* Exact MVA (Reiser and Lavenberg 1980) for single-server stations:
  * R_k(n) = D_k (1 + Q_k(n-1)), X(n) = n / (Z + sum copies R_k(n)),
@@ -109,6 +110,9 @@ typedef struct ss_theory_station {
     double offered;         /* offered load over capacity (>= 1: overload) */
     char model[32];         /* "M/M/c", ... ; "" without one               */
     char note[160];         /* why theory does not apply; "" when it does */
+    bool exact;             /* the model is exact here (Poisson arrivals,
+                               product form): a disagreement with the
+                               simulation beyond its interval is marked  */
 } ss_theory_station;
 
 /* Owned by whoever made it (ss_predict_eval); ss_theory_pred_free. */
