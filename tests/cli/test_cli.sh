@@ -361,6 +361,24 @@ contains "memory budget names the queue" "$tmp/err" "the queue of app holds"
 check "a time series that cannot fit" 2 "$ss" -q --max-memory 8MB --timeseries "$tmp/ts.csv" --interval 1ms "$tmp/over.yaml"
 contains "time series refusal says why" "$tmp/err" "choose a longer interval"
 
+# --theory (SPEC 9): columns after the others, the same figures before them
+check "--theory csv" 0 "$ss" $short -o csv --theory --components "$tmp/thc.csv" scenarios/stage2-split-app-db.yaml
+head -1 "$tmp/out" >"$tmp/head"
+contains "--theory summary columns" "$tmp/head" "bottleneck,bottleneck_util,theory_mean_ms,theory_throughput_rps"
+contains "--theory component columns" "$tmp/thc.csv" ",extra,theory_util,theory_mean_wait_ms,theory_p95_wait_ms,theory_model,theory_note"
+contains "--theory names the model" "$tmp/thc.csv" "MVA (Seidmann, M/M/c)"
+cut -d, -f1-16 "$tmp/out" >"$tmp/with"
+"$ss" $short -o csv scenarios/stage2-split-app-db.yaml >"$tmp/without"
+cmp -s "$tmp/with" "$tmp/without" && echo "ok: --theory changes no simulated figure" || { echo "FAIL: --theory changed the figures"; fails=$((fails + 1)); }
+check "--theory json" 0 "$ss" $short -o json --theory scenarios/stage2-split-app-db.yaml
+if command -v python3 >/dev/null; then
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); s=d[0]["summary"]; c=d[0]["components"][0]; assert s["theory_mean_ms"] > 0 and "theory_util" in c and c["theory_model"]' "$tmp/out" \
+        && echo "ok: --theory json" || { echo "FAIL: --theory json"; fails=$((fails + 1)); }
+fi
+check "--theory table" 0 "$ss" $short --theory --replications 2 scenarios/stage2-split-app-db.yaml
+contains "--theory table" "$tmp/out" "theory beside simulation"
+check "--theory with --plan is a usage error" 2 "$ss" --theory --plan --vary components.app.instances=1,2 scenarios/stage2-split-app-db.yaml
+
 # no progress bar when stderr is not a terminal
 check "quiet stderr" 0 "$ss" $short scenarios/stage1-single-server.yaml
 [ -s "$tmp/err" ] && { echo "FAIL: stderr not empty"; fails=$((fails + 1)); } || echo "ok: nothing on stderr"
