@@ -118,6 +118,23 @@ static inline const char *extra_text(const ss_comp_result *c, char *buf, size_t 
     return buf;
 }
 
+/* Replications 0 .. n-1 of sc with the default options, into out. */
+static inline void run_replications(const ss_scenario *sc, int n, ss_result **out)
+{
+    for (int i = 0; i < n; i++) {
+        ss_run_opts o;
+        ss_run_opts_init(&o);
+        o.replication = (unsigned)i;
+        assert_int_equal(ss_run(sc, &o, &out[i]), SS_OK);
+    }
+}
+
+static inline void free_results(ss_result **rs, int n)
+{
+    for (int i = 0; i < n; i++)
+        ss_result_free(rs[i]);
+}
+
 /* A derived figure of a component's aggregate row: CSTAT(c, UTIL). */
 #define CSTAT(c, which) ss_stats_value(&(c)->rep.all, (c)->window_s, SS_STAT_##which)
 

@@ -397,6 +397,19 @@ void ss_table_free(ss_table *t)
     ss_free(t);
 }
 
+/* "scenario with path=value, ..." naming a row among several. */
+static void row_title(FILE *f, const ss_report *r, const trow *row)
+{
+    char *name = ss_text_safe_dup(row->scenario);
+    fprintf(f, "%s", name);
+    ss_free(name);
+    for (int s = 0; s < r->n_sweep; s++) {
+        char *v = ss_text_safe_dup(row->sweep_vals[s]);
+        fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s], v);
+        ss_free(v);
+    }
+}
+
 void ss_table_print(ss_table *t, FILE *f)
 {
     const ss_report *r = &t->r;
@@ -482,14 +495,7 @@ void ss_table_print(ss_table *t, FILE *f)
             continue;
         fputc('\n', f);
         if (t->n > 1) {
-            char *name = ss_text_safe_dup(row->scenario);
-            fprintf(f, "%s", name);
-            ss_free(name);
-            for (int s = 0; s < r->n_sweep; s++) {
-                char *v = ss_text_safe_dup(row->sweep_vals[s]);
-                fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s], v);
-                ss_free(v);
-            }
+            row_title(f, r, row);
             fprintf(f, ": %s\n", ss_verdict_name(row->verdict));
         } else {
             fprintf(f, "SLOs: %s\n", ss_verdict_name(row->verdict));
@@ -502,14 +508,7 @@ void ss_table_print(ss_table *t, FILE *f)
             continue;
         fputc('\n', f);
         if (t->n > 1) {
-            char *name = ss_text_safe_dup(row->scenario);
-            fprintf(f, "%s", name);
-            ss_free(name);
-            for (int s = 0; s < r->n_sweep; s++) {
-                char *v = ss_text_safe_dup(row->sweep_vals[s]);
-                fprintf(f, "%s%s=%s", s ? ", " : " with ", r->sweep_names[s], v);
-                ss_free(v);
-            }
+            row_title(f, r, row);
             fputs(":\n", f);
         }
         fputs(row->theory_lines, f);

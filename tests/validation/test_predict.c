@@ -20,21 +20,8 @@ typedef struct reps {
     ss_result *r[REPS];
 } reps;
 
-static void run_reps(const ss_scenario *sc, reps *out)
-{
-    for (unsigned i = 0; i < REPS; i++) {
-        ss_run_opts o;
-        ss_run_opts_init(&o);
-        o.replication = i;
-        assert_int_equal(ss_run(sc, &o, &out->r[i]), SS_OK);
-    }
-}
-
-static void free_reps(reps *rs)
-{
-    for (int i = 0; i < REPS; i++)
-        ss_result_free(rs->r[i]);
-}
+static void run_reps(const ss_scenario *sc, reps *out) { run_replications(sc, REPS, out->r); }
+static void free_reps(reps *rs) { free_results(rs->r, REPS); }
 
 /* The prediction must be inside the replications' 99.9% interval. */
 static void inside(const reps *rs, double (*f)(const ss_result *, int), int comp, double theory,
