@@ -103,6 +103,8 @@ typedef struct eval {
     bool lost[SS_MAX_CLASSES];       /* its route reaches a station theory
                                         cannot model                      */
     bool network_known;              /* one region: hop and client means  */
+    char base_note[SS_MAX_COMPONENTS][160]; /* before the fixed point's rounds */
+    bool base_exact[SS_MAX_COMPONENTS];
 } eval;
 
 static void add_note(ss_theory_station *st, const char *text)
@@ -270,14 +272,25 @@ static void open_network(eval *ev)
     for (int c = 0; c < sc->n_comps; c++)
         bounded |= ev->desc[c].queue >= 0;
     /* blocking thins what goes on, which changes the blocking after it: a
-     * fixed point, reached in a few rounds on any route without a loop */
+     * fixed point, reached in a few rounds on any route without a loop;
+     * each round's stations start from the notes the walk left (an
+     * overload noted in one round may be gone in the next) */
     for (int round = 0; round < (bounded ? 50 : 1); round++) {
         double before[SS_MAX_COMPONENTS];
         memcpy(before, ev->block, sizeof before);
         walk(ev, ok);
-        for (int c = 0; c < sc->n_comps; c++)
-            if (ev->usable[c])
-                open_station(ev, c, 1);
+        for (int c = 0; c < sc->n_comps; c++) {
+            if (!ev->usable[c])
+                continue;
+            ss_theory_station *st = &ev->p->st[c];
+            if (round == 0) {
+                memcpy(ev->base_note[c], st->note, sizeof st->note);
+                ev->base_exact[c] = st->exact;
+            }
+            memcpy(st->note, ev->base_note[c], sizeof st->note);
+            st->exact = ev->base_exact[c];
+            open_station(ev, c, 1);
+        }
         double moved = 0;
         for (int c = 0; c < sc->n_comps; c++)
             moved = fmax(moved, fabs(ev->block[c] - before[c]));

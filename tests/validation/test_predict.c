@@ -210,6 +210,31 @@ static void notes_say_where_theory_does_not_apply(void **state)
     ss_scenario_free(sc);
 }
 
+/* Blocking is a fixed point over rounds: a queue bound upstream thins
+ * what an overloaded broker is offered round by round, and its note must
+ * say the last round's figure once, not one per round. */
+static void an_overload_is_noted_once(void **state)
+{
+    (void)state;
+    ss_scenario *sc = load_text(
+        "scalesim: 1\n"
+        "simulation: {duration: 5s, warmup: 1s}\n"
+        "workload: {rate: 2000/s, requests: {a: {route: [app, api, q]}}}\n"
+        "components:\n"
+        "  app: {kind: app_server, instances: 3, cores: 2, service: exp(1ms), queue: 2}\n"
+        "  api: {kind: external, latency: exp(5ms), concurrency: 4, queue: 3}\n"
+        "  q: {kind: broker, publish: 1ms, consumers: {instances: 1, cores: 1, service: exp(30ms)}}\n",
+        NULL);
+    ss_theory_pred *p = ss_predict_eval(sc, NULL);
+    const ss_theory_station *q = ss_theory_find(p, "q");
+    const char *first = strstr(q->note, "overloaded");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "overloaded"));
+    assert_true(q->fig[SS_THEORY_UTIL] > 20 && q->fig[SS_THEORY_UTIL] < 24);
+    ss_theory_pred_free(p);
+    ss_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +243,7 @@ int main(void)
         cmocka_unit_test(tandem_columns_add_up_along_routes),
         cmocka_unit_test(closed_columns_are_exact_mva),
         cmocka_unit_test(notes_say_where_theory_does_not_apply),
+        cmocka_unit_test(an_overload_is_noted_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
