@@ -66,10 +66,12 @@ typedef struct ss_req {
     uint8_t region;             /* the user's region                          */
     uint8_t dc;                 /* datacenter the client was sent to          */
     uint8_t fail_why;           /* ss_fail, when failed                       */
-    uint8_t pad;
+    uint8_t attempt;            /* 0 for the first, then 1, 2 ... (retries)   */
     uint16_t inst[SS_ROUTE_MAX]; /* instance chosen at each position          */
     uint8_t reg[SS_ROUTE_MAX];   /* region of that instance                   */
-    uint32_t aux;               /* model scratch                              */
+    uint32_t aux;               /* a job's model scratch; on a client's
+                                   request its last backoff in us           */
+    uint32_t t_attempt_us;      /* this attempt was sent t_sent + this        */
 } ss_req;
 
 /* Why a request failed, once: the enum, and the names reports and retry

@@ -29,7 +29,7 @@
     XX(INT, "count", "a whole number like 8 or 1k")          /* int             */  \
     XX(COUNT, "count", "a whole number like 8 or 1k")        /* int64_t to 1e15 */  \
     XX(NUMBER, "number", "a number")                         /* double          */  \
-    XX(PROB, "probability", "a probability between 0 and 1") /* double in [0,1] */  \
+    XX(PROB, "probability", "a probability between 0 and 1 (or a share like 10%)") /* double in [0,1] */  \
     XX(DURATION, "duration", "a duration like 30s or 250ms") /* ss_time (ns)    */  \
     XX(DIST, "distribution", NULL)                           /* ss_dist         */  \
     XX(OPDIST, "distribution or {read, write}", NULL)        /* ss_opdist       */  \

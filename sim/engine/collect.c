@@ -133,6 +133,7 @@ void ss_report_build(ss_sim *sim, ss_result *res)
         res->failed += cr->failed;
     }
     memcpy(res->fail_why, sim->wl.fail_why, sizeof res->fail_why);
+    res->retry = sim->wl.retry;
     if (sc->wl.n_regions > 1) {
         res->n_regions = sc->wl.n_regions;
         res->regions = ss_calloc((size_t)res->n_regions, sizeof *res->regions);

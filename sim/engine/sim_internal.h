@@ -85,7 +85,13 @@ typedef struct ss_wl_state {
     ss_region_result *rres;           /* by user region, index of workload  */
     uint8_t region_slot[SS_MAX_REGIONS]; /* region index -> rres slot       */
     uint64_t fail_why[SS_FAIL_KINDS];
-    int h_think, h_pool, h_arrival, h_timeout;
+    /* retries: each class's policy (NULL: none), its budget's tokens */
+    const ss_retry *retry_of[SS_MAX_CLASSES];
+    double *retry_tokens[SS_MAX_CLASSES];
+    double tokens[SS_MAX_CLASSES + 1]; /* the classes' own, the workload's */
+    gsl_rng *rng_retry;               /* backoff jitter; NULL without retries */
+    ss_retry_counts retry;
+    int h_think, h_pool, h_arrival, h_timeout, h_retry;
 } ss_wl_state;
 
 /* What sim.c owns: the network's latencies, constant ones precomputed. */

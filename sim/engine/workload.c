@@ -50,6 +50,17 @@
  * open). So the query rate is clients / (E[L] + ttl + E[D]) from the first
  * second, and the cost of an outage does not depend on when it starts.
  *
+ * Retries (SPEC.md 4.5): a failed attempt whose failure the class's policy
+ * names is sent again after a backoff, until its attempts run out or the
+ * budget (a token bucket: each first attempt deposits `budget` tokens, a
+ * retry takes one, at most RETRY_TOKENS_MAX held) refuses. The timeout is
+ * per attempt, the response time runs from the first. A failed answer's
+ * request is reused for the retry; a timed-out attempt goes on in the
+ * system (abandoned) and the retry is a copy. An attempt's send time is
+ * t_sent plus a whole number of microseconds, so it fits the request's
+ * padding; the backoff is rounded up to that grid. A closed-model user
+ * waits through the backoff (it does not think).
+ *
  * Statistics: a request is counted as offered when it is sent after the
  * warm-up, and as answered or failed when that happens after the warm-up.
  */
@@ -63,6 +74,16 @@
 #include "sim_internal.h"
 
 #define SLAB_REQS 4096
+/* What a retry budget holds at most (and starts with): Finagle's default
+ * floor of ten retries a second, as a burst. */
+#define RETRY_TOKENS_MAX 10.0
+
+_Static_assert(sizeof(ss_req) == 112, "ss_req grew: its size is the request pool's");
+
+static inline ss_time attempt_sent(const ss_req *r)
+{
+    return r->t_sent + (ss_time)r->t_attempt_us * 1000;
+}
 
 ss_req *ss_sim_req_alloc(ss_sim *sim)
 {
@@ -116,7 +137,8 @@ static void link_inflight(ss_sim *sim, ss_req *r)
     sim->wl.inflight_tail = r;
     if (sim->sc->wl.timeout > 0 && !sim->wl.timeout_armed) {
         sim->wl.timeout_armed = true;
-        ss_sim_schedule(sim, r->t_sent + sim->sc->wl.timeout - sim->now, sim->wl.h_timeout, 0, NULL);
+        ss_sim_schedule(sim, attempt_sent(r) + sim->sc->wl.timeout - sim->now, sim->wl.h_timeout,
+                        0, NULL);
     }
 }
 
@@ -175,22 +197,100 @@ static void count_failure(ss_sim *sim, const ss_req *r, ss_fail why)
     }
 }
 
+/* ---- retries ------------------------------------------------------------------ */
+
+/* The wait before retry k (0 for the first retry): base x 2^k at most cap,
+ * jittered as in the AWS architecture blog's "Exponential Backoff and
+ * Jitter": full U(0, d), equal d/2 + U(0, d/2), decorrelated
+ * min(cap, U(base, 3 x the previous wait)). */
+static ss_time backoff(ss_sim *sim, const ss_retry *p, ss_req *r)
+{
+    double base = (double)p->base, cap = (double)p->cap;
+    double d = fmin(cap, ldexp(base, r->attempt < 60 ? r->attempt : 60));
+    double u = ss_rng_uniform(sim->wl.rng_retry), sleep = d;
+    switch ((ss_jitter)p->jitter) {
+    case SS_JITTER_NONE: break;
+    case SS_JITTER_FULL: sleep = u * d; break;
+    case SS_JITTER_EQUAL: sleep = d / 2 + u * d / 2; break;
+    case SS_JITTER_DECORRELATED: {
+        double prev = r->attempt == 0 ? base : (double)r->aux * 1e3;
+        sleep = fmin(cap, base + u * (3 * prev - base));
+        break;
+    }
+    }
+    r->aux = (uint32_t)fmin(ceil(sleep / 1e3), (double)UINT32_MAX);
+    return (ss_time)sleep;
+}
+
+/* Whether the attempt r, failed for `why`, is sent again; then its wait is
+ * in *delay. The budget's token is spent here. */
+static bool retry_wanted(ss_sim *sim, ss_req *r, ss_fail why, ss_time *delay)
+{
+    const ss_retry *p = r->cls == SS_CLS_JOB ? NULL : sim->wl.retry_of[r->cls];
+    if (!p || r->attempt + 1 >= p->attempts || !(p->on & (1u << why)))
+        return false;
+    double *tokens = sim->wl.retry_tokens[r->cls];
+    if (p->budget >= 0 && *tokens < 1) {
+        if (sim->now >= sim->t_measure)
+            sim->wl.retry.suppressed++;
+        return false;
+    }
+    /* the attempt's send time is on the microsecond grid of t_sent */
+    ss_time at = sim->now + backoff(sim, p, r);
+    double off_us = ceil((double)(at - r->t_sent) / 1e3);
+    if (off_us > (double)UINT32_MAX)
+        return false; /* over 71 minutes after the first attempt */
+    if (p->budget >= 0)
+        *tokens -= 1;
+    r->t_attempt_us = (uint32_t)off_us;
+    r->attempt++;
+    *delay = r->t_sent + (ss_time)r->t_attempt_us * 1000 - sim->now;
+    return true;
+}
+
+/* n becomes a new attempt of r's request, as its client made it. */
+static void attempt_from(ss_req *n, const ss_req *r)
+{
+    memset(n, 0, sizeof *n);
+    n->pos = UINT8_MAX;
+    n->t_sent = r->t_sent;
+    n->t_attempt_us = r->t_attempt_us;
+    n->user = r->user;
+    n->cls = r->cls;
+    n->op = r->op;
+    n->key = r->key;
+    n->region = r->region;
+    n->n_route = r->n_route;
+    n->attempt = r->attempt;
+    n->aux = r->aux;
+}
+
 static void on_timeout(void *obj, ss_sim *sim, void *ptr, uint32_t code)
 {
-    ss_time timeout = sim->sc->wl.timeout;
+    ss_time timeout = sim->sc->wl.timeout, delay;
     sim->wl.timeout_armed = false;
-    while (sim->wl.inflight_head && sim->wl.inflight_head->t_sent + timeout <= sim->now) {
+    while (sim->wl.inflight_head && attempt_sent(sim->wl.inflight_head) + timeout <= sim->now) {
         ss_req *r = sim->wl.inflight_head;
         unlink_inflight(sim, r);
         r->flags |= SS_REQ_ABANDONED;
+        /* the abandoned attempt goes on in the system; a copy retries */
+        ss_req *n = sim->wl.rng_retry ? ss_sim_req_alloc(sim) : NULL;
+        if (n)
+            attempt_from(n, r);
+        if (n && retry_wanted(sim, n, SS_FAIL_TIMEOUT, &delay)) {
+            ss_sim_schedule(sim, delay, sim->wl.h_retry, 0, n);
+            continue;
+        }
+        if (n)
+            ss_sim_req_release(sim, n);
         count_failure(sim, r, SS_FAIL_TIMEOUT);
         if (sim->sc->wl.closed)
             think(sim, r->user);
     }
     if (sim->wl.inflight_head) {
         sim->wl.timeout_armed = true;
-        ss_sim_schedule(sim, sim->wl.inflight_head->t_sent + timeout - sim->now, sim->wl.h_timeout, 0,
-                        NULL);
+        ss_sim_schedule(sim, attempt_sent(sim->wl.inflight_head) + timeout - sim->now,
+                        sim->wl.h_timeout, 0, NULL);
     }
 }
 
@@ -213,6 +313,8 @@ static int nearest_dc(ss_sim *sim, int region)
     return best >= 0 ? best : 0;
 }
 
+static void send_attempt(ss_sim *sim, ss_req *r);
+
 static void send_from(ss_sim *sim, uint32_t client)
 {
     const ss_workload *wl = &sim->sc->wl;
@@ -233,6 +335,20 @@ static void send_from(ss_sim *sim, uint32_t client)
         sim->wl.rres[sim->wl.region_slot[r->region]].sent++;
     }
     ss_obs_sent(sim);
+    if (sim->wl.rng_retry && sim->now >= sim->t_measure)
+        sim->wl.retry.first++;
+    double *tokens = sim->wl.retry_tokens[k];
+    if (tokens)
+        *tokens = fmin(RETRY_TOKENS_MAX, *tokens + sim->wl.retry_of[k]->budget);
+    send_attempt(sim, r);
+}
+
+/* Sends an attempt of r (the first, or a retry). */
+static void send_attempt(ss_sim *sim, ss_req *r)
+{
+    ss_client *c = &sim->wl.clients[r->user];
+    if (sim->wl.rng_retry && sim->now >= sim->t_measure)
+        sim->wl.retry.attempts++;
     link_inflight(sim, r);
     if (sim->resolver >= 0 && c->dns_until <= sim->now) {
         ss_rcomp *res = &sim->comps[sim->resolver];
@@ -242,8 +358,13 @@ static void send_from(ss_sim *sim, uint32_t client)
     if (sim->resolver < 0)
         c->dc = (uint8_t)nearest_dc(sim, c->region);
     r->dc = c->dc;
-    r->route = sim->routes + ((size_t)k * sim->sc->n_dcs + r->dc) * SS_ROUTE_MAX;
+    r->route = sim->routes + ((size_t)r->cls * sim->sc->n_dcs + r->dc) * SS_ROUTE_MAX;
     ss_sim_send(sim, r);
+}
+
+static void on_retry(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    send_attempt(sim, ptr);
 }
 
 void ss_sim_resolved(ss_sim *sim, ss_req *r, int dc, ss_time ttl)
@@ -336,6 +457,15 @@ void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         return;
     }
     unlink_inflight(sim, r);
+    ss_time delay;
+    if ((r->flags & SS_REQ_FAILED) && sim->wl.rng_retry &&
+        retry_wanted(sim, r, (ss_fail)r->fail_why, &delay)) {
+        /* back from the system: the request itself is sent again */
+        ss_req keep = *r;
+        attempt_from(r, &keep);
+        ss_sim_schedule(sim, delay, sim->wl.h_retry, 0, r);
+        return;
+    }
     if (r->flags & SS_REQ_FAILED) {
         count_failure(sim, r, (ss_fail)r->fail_why);
     } else {
@@ -346,6 +476,9 @@ void ss_client_answer(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         ss_region_result *rr = &sim->wl.rres[sim->wl.region_slot[r->region]];
         cr->ok++;
         rr->ok++;
+        ss_time timeout = sim->sc->wl.timeout;
+        if (timeout == 0 || sim->now - r->t_sent <= timeout)
+            sim->wl.retry.good++;
         ss_hist_add(&cr->lat, sim->now - r->t_sent);
         if (sim->sc->wl.n_regions > 1)
             ss_hist_add(&rr->lat, sim->now - r->t_sent);
@@ -400,6 +533,22 @@ void ss_client_init(ss_sim *sim)
     sim->wl.h_pool = ss_sim_handler(sim, on_pool, NULL);
     sim->wl.h_arrival = ss_sim_handler(sim, on_arrival, NULL);
     sim->wl.h_timeout = ss_sim_handler(sim, on_timeout, NULL);
+    sim->wl.h_retry = ss_sim_handler(sim, on_retry, NULL);
+    for (int k = 0; k < wl->n_classes; k++) {
+        const ss_class *cl = &wl->classes[k];
+        const ss_retry *p = cl->own_retry ? &cl->retry : &wl->retry;
+        if (p->attempts <= 1)
+            continue;
+        sim->wl.retry_of[k] = p;
+        /* a class with its own policy has its own budget */
+        double *t = &sim->wl.tokens[cl->own_retry ? k : SS_MAX_CLASSES];
+        *t = RETRY_TOKENS_MAX;
+        if (p->budget >= 0)
+            sim->wl.retry_tokens[k] = t;
+        sim->wl.retry.on = true;
+    }
+    if (sim->wl.retry.on) /* its own stream: retries shift no other draw */
+        sim->wl.rng_retry = ss_rng_new(ss_rng_derive(sim->seed, sim->opts.replication, "retry", 0));
     if (wl->n_classes > 1) {
         double w[SS_MAX_CLASSES];
         for (int k = 0; k < wl->n_classes; k++)
@@ -488,4 +637,6 @@ void ss_client_release(ss_sim *sim)
     if (sim->wl.region_pick)
         gsl_ran_discrete_free(sim->wl.region_pick);
     ss_rng_free(sim->wl.rng_wl);
+    if (sim->wl.rng_retry)
+        ss_rng_free(sim->wl.rng_retry);
 }

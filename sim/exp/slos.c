@@ -29,6 +29,9 @@ static bool summary_figure(const char *f)
     for (int i = 0; i < SS_FIGS; i++)
         if (strcmp(f, ss_fig_name(i)) == 0)
             return true;
+    for (int i = 0; i < SS_DYNS; i++)
+        if (strcmp(f, ss_dyn_name(i)) == 0)
+            return true;
     static const char *const more[] = {"availability", "availability.worst_interval",
                                        "mean_in_flight", "users", NULL};
     return in_list(f, strlen(f), more);

@@ -114,6 +114,20 @@ static cJSON *row_json(const ss_report *r, const ss_row *row)
         }
     }
     cJSON_AddStringToObject(sum, "bottleneck", row->bottleneck);
+    if (res->has_dyn && row->reps) { /* SPEC 4.5's figures, only where asked for */
+        double mean[SS_DYNS], ci[SS_DYNS];
+        ss_agg_dyn((const ss_result *const *)row->reps, row->n_reps, mean, ci);
+        for (int k = 0; k < SS_DYNS; k++) {
+            if (isnan(mean[k]))
+                continue;
+            json_num(sum, ss_dyn_name(k), round_to(mean[k], ss_dyn_decimals(k)));
+            if (r->with_ci) {
+                char name[64];
+                snprintf(name, sizeof name, "%s_ci95", ss_dyn_name(k));
+                json_num(sum, name, round_to(ci[k], ss_dyn_decimals(k)));
+            }
+        }
+    }
     if (r->theory)
         for (int k = 0; k < SS_THEORY_SUMS; k++)
             json_num(sum, ss_theory_sum_name(k),

@@ -221,6 +221,7 @@ typedef struct trow {
     char *slo_lines;          /* owned: one line per SLO check, or NULL   */
     bool slo_all_pass;
     char *theory_lines;       /* owned: --theory's table, or NULL         */
+    char *dyn_line;           /* owned: the dynamics' figures, or NULL    */
     ss_result *res;           /* owned, or NULL                           */
 } trow;
 
@@ -332,6 +333,29 @@ static char *theory_lines(const ss_row *row)
     return text;
 }
 
+/* The figures of SPEC 4.5's dynamics in one line, means over the
+ * replications (with their 95% half-widths). */
+static char *dyn_line(const ss_row *row)
+{
+    double mean[SS_DYNS], ci[SS_DYNS];
+    ss_agg_dyn((const ss_result *const *)row->reps, row->n_reps, mean, ci);
+    char *s = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&s, &len);
+    fputs("retries:", f);
+    for (int k = 0; k < SS_DYNS; k++) {
+        if (isnan(mean[k]))
+            continue;
+        int dec = ss_dyn_decimals(k);
+        fprintf(f, "%s %s %.*f", k ? "," : "", ss_dyn_name(k), dec, mean[k]);
+        if (isfinite(ci[k]))
+            fprintf(f, "±%.*f", dec, ci[k]);
+    }
+    fprintf(f, " (throughput_rps %.2f)\n", row->fig[SS_FIG_THROUGHPUT_RPS]);
+    fclose(f);
+    return s;
+}
+
 void ss_table_add(ss_table *t, const ss_row *row)
 {
     SS_GROW(t->rows, t->cap, t->n + 1);
@@ -369,6 +393,8 @@ void ss_table_add(ss_table *t, const ss_row *row)
     }
     if (row->theory && row->n_reps > 0 && row->reps[0])
         x->theory_lines = theory_lines(row);
+    if (row->n_reps > 0 && row->reps[0] && row->reps[0]->has_dyn)
+        x->dyn_line = dyn_line(row);
     ss_out_notes_row(t->notes_f, &t->r, row);
 }
 
@@ -388,6 +414,7 @@ void ss_table_free(ss_table *t)
         ss_free(t->rows[i].sweep_vals);
         ss_free(t->rows[i].slo_lines);
         free(t->rows[i].theory_lines); /* open_memstream's */
+        free(t->rows[i].dyn_line);
         ss_result_free(t->rows[i].res);
     }
     ss_free(t->rows);
@@ -501,6 +528,18 @@ void ss_table_print(ss_table *t, FILE *f)
             fprintf(f, "SLOs: %s\n", ss_verdict_name(row->verdict));
         }
         fprintf(f, "%s", row->slo_lines);
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        const trow *row = &t->rows[i];
+        if (!row->dyn_line)
+            continue;
+        if (i == 0 || !t->rows[i - 1].dyn_line)
+            fputc('\n', f);
+        if (t->n > 1) {
+            row_title(f, r, row);
+            fputs(": ", f);
+        }
+        fputs(row->dyn_line, f);
     }
     for (size_t i = 0; i < t->n; i++) {
         const trow *row = &t->rows[i];

@@ -50,6 +50,28 @@ int ss_fig_decimals(ss_fig f)
     return 3;
 }
 
+const char *ss_dyn_name(ss_dyn f)
+{
+    switch (f) {
+#define XX(id, name, dec) case SS_DYN_##id: return name;
+        SS_DYN_MAP(XX)
+#undef XX
+    case SS_DYNS: break;
+    }
+    return "?";
+}
+
+int ss_dyn_decimals(ss_dyn f)
+{
+    switch (f) {
+#define XX(id, name, dec) case SS_DYN_##id: return dec;
+        SS_DYN_MAP(XX)
+#undef XX
+    case SS_DYNS: break;
+    }
+    return 3;
+}
+
 const char *ss_stat_name(ss_stat s)
 {
     switch (s) {
@@ -274,6 +296,20 @@ static const struct {
     const char *name;
 } pct[] = {{SS_FIG_P50_MS, 0.50, "p50"}, {SS_FIG_P95_MS, 0.95, "p95"}, {SS_FIG_P99_MS, 0.99, "p99"}};
 
+static void finish_dyn(ss_result *res)
+{
+    double window = res->window_s, *dyn = res->dyn;
+    const ss_retry_counts *rc = &res->retry;
+    for (int k = 0; k < SS_DYNS; k++)
+        dyn[k] = NAN;
+    res->has_dyn = rc->on;
+    if (rc->on) {
+        dyn[SS_DYN_ATTEMPTS_PER_REQUEST] = rc->first ? (double)rc->attempts / (double)rc->first : NAN;
+        dyn[SS_DYN_RETRIES_SUPPRESSED] = (double)rc->suppressed;
+        dyn[SS_DYN_GOODPUT_RPS] = window > 0 ? (double)rc->good / window : NAN;
+    }
+}
+
 void ss_result_finish(ss_result *res)
 {
     double window = res->window_s;
@@ -310,6 +346,7 @@ void ss_result_finish(ss_result *res)
     double per_month = fig[SS_FIG_THROUGHPUT_RPS] * HOURS_PER_MONTH * 3600;
     fig[SS_FIG_COST_PER_MILLION] = per_month > 0 ? cost / (per_month / 1e6) : NAN;
     fig[SS_FIG_BOTTLENECK_UTIL] = best_util >= 0 ? best_util : NAN;
+    finish_dyn(res);
 }
 
 int ss_result_warnings(const ss_result *res, char (*out)[160], int max)
@@ -371,6 +408,9 @@ double ss_result_figure(const ss_result *res, const char *name)
     for (int f = 0; f < SS_FIGS; f++)
         if (strcmp(name, ss_fig_name(f)) == 0)
             return res->fig[f];
+    for (int f = 0; f < SS_DYNS; f++)
+        if (strcmp(name, ss_dyn_name(f)) == 0)
+            return res->dyn[f];
     if (strcmp(name, "availability") == 0)
         return res->availability;
     if (strcmp(name, "availability.worst_interval") == 0)
@@ -507,6 +547,10 @@ bool ss_result_merge(ss_result *a, const ss_result *b)
     a->failed += b->failed;
     for (int k = 0; k < SS_FAIL_KINDS; k++)
         a->fail_why[k] += b->fail_why[k];
+    a->retry.first += b->retry.first;
+    a->retry.attempts += b->retry.attempts;
+    a->retry.suppressed += b->retry.suppressed;
+    a->retry.good += b->retry.good;
     ss_hist_merge(&a->lat, &b->lat);
     a->inflight_ns += b->inflight_ns;
     for (int k = 0; k < a->n_classes; k++) {
@@ -603,6 +647,17 @@ void ss_agg_figures(const ss_result *const *rs, int n, double mean[SS_FIGS],
     for (int k = 0; k < SS_FIGS; k++) {
         for (int i = 0; i < n; i++)
             x[i] = rs[i]->fig[k];
+        ss_agg_values(x, n, &mean[k], &ci95[k]);
+    }
+    ss_free(x);
+}
+
+void ss_agg_dyn(const ss_result *const *rs, int n, double mean[SS_DYNS], double ci95[SS_DYNS])
+{
+    double *x = ss_malloc((size_t)(n ? n : 1) * sizeof *x);
+    for (int k = 0; k < SS_DYNS; k++) {
+        for (int i = 0; i < n; i++)
+            x[i] = rs[i]->dyn[k];
         ss_agg_values(x, n, &mean[k], &ci95[k]);
     }
     ss_free(x);

@@ -43,6 +43,33 @@ typedef enum ss_fig {
 } ss_fig;
 
 const char *ss_fig_name(ss_fig f);
+
+/* The figures of the dynamics of SPEC.md 4.5, in the JSON summary and the
+ * table (never the CSV summary, whose columns SPEC.md 5.1 fixes), and
+ * only for a scenario that asks for one of them. name, decimals. */
+#define SS_DYN_MAP(XX)                                        \
+    XX(ATTEMPTS_PER_REQUEST, "attempts_per_request", 3)       \
+    XX(RETRIES_SUPPRESSED, "retries_suppressed", 0)           \
+    XX(GOODPUT_RPS, "goodput_rps", 2)
+
+typedef enum ss_dyn {
+#define XX(id, name, dec) SS_DYN_##id,
+    SS_DYN_MAP(XX)
+#undef XX
+    SS_DYNS
+} ss_dyn;
+
+const char *ss_dyn_name(ss_dyn f);
+int ss_dyn_decimals(ss_dyn f);
+
+/* What the clients counted of retries, after the warm-up. */
+typedef struct ss_retry_counts {
+    bool on;                /* the scenario retries                       */
+    uint64_t first, attempts; /* first attempts; attempts, those included */
+    uint64_t suppressed;    /* retries the budget refused                 */
+    uint64_t good;          /* answered within workload.timeout (all
+                               answered without one), from the first attempt */
+} ss_retry_counts;
 /* A latency percentile in ms, or NAN when it rests on too few answers:
  * it needs ten beyond it (P50: 20 answers, P95: 200, P99: 1000). The one
  * rule for the summary, the classes and the regions. */
@@ -100,6 +127,7 @@ struct ss_result {
     int64_t users;          /* -1: open workload                         */
     double window_s;
     uint64_t sent, ok, failed, fail_why[SS_FAIL_KINDS];
+    ss_retry_counts retry;
     ss_hist lat;            /* all classes                               */
     double inflight_ns;     /* integral of requests in flight            */
     ss_class_result *classes;
@@ -126,6 +154,8 @@ struct ss_result {
 
     /* derived by ss_result_finish */
     double fig[SS_FIGS];
+    double dyn[SS_DYNS];        /* NAN where the scenario has none        */
+    bool has_dyn;               /* it has some                            */
     char bottleneck[128];
     double mean_in_flight;      /* time average, for Little's law          */
     double availability;        /* answered over finished, after warm-up   */

@@ -35,5 +35,7 @@ typedef struct ss_row {
 /* The mean and 95% half-width of each summary figure over n results. */
 void ss_agg_figures(const ss_result *const *rs, int n, double mean[SS_FIGS],
                     double ci95[SS_FIGS]);
+/* The same of the dynamics' figures (NAN where the scenario has none). */
+void ss_agg_dyn(const ss_result *const *rs, int n, double mean[SS_DYNS], double ci95[SS_DYNS]);
 
 #endif

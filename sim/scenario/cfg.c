@@ -394,7 +394,9 @@ bool ss_cfg_value(ss_cfgctx *ctx, const ss_param *p, const ss_node *v, const cha
     case SS_P_PROB:
         if (!ss_cfg_scalar(ctx, v, path, expect_phrase(p->type)))
             return false;
-        if (!ss_units_number(v->str, &x)) {
+        /* a probability may be written as a share: 10% */
+        if (!(p->type == SS_P_PROB ? ss_units_share(v->str, &x, NULL)
+                                   : ss_units_number(v->str, &x))) {
             expected(ctx, v, path, expect_phrase(p->type));
             return false;
         }

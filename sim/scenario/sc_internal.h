@@ -30,6 +30,9 @@ void build_datacenters(ss_cfgctx *ctx, const ss_node *root);
 void build_network(ss_cfgctx *ctx, const ss_node *root);
 void build_components(ss_cfgctx *ctx, const ss_node *root);
 bool build_keys(ss_cfgctx *ctx, const ss_node *n, const char *path, ss_keys *k);
+/* sc_retry.c: true when n is a retry that parsed (out is off otherwise) */
+bool build_retry(ss_cfgctx *ctx, const ss_node *n, const char *path, ss_retry *out);
+void ss_retry_off(ss_retry *r);
 void build_workload(ss_cfgctx *ctx, const ss_node *root);
 void build_faults(ss_cfgctx *ctx, const ss_node *root);
 /* vcpus[i]: component i's instance type's vCPUs (0 without one). */

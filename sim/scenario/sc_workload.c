@@ -188,7 +188,7 @@ static void build_classes(ss_cfgctx *ctx, const ss_node *reqs)
          "response size (CDN egress)"},
         {0},
     };
-    static const char *const extra[] = {"route", "keys", "service", NULL};
+    static const char *const extra[] = {"route", "keys", "service", "retry", NULL};
     double total = 0;
     int errors_before = ss_diag_errors(ctx->diag);
     for (size_t i = 0; i < reqs->n_pairs; i++) {
@@ -216,6 +216,9 @@ static void build_classes(ss_cfgctx *ctx, const ss_node *reqs)
             ss_cfg_join(kp, sizeof kp, path, "keys");
             cl->own_keys = build_keys(ctx, k, kp, &cl->keys);
         }
+        char rp[320];
+        ss_cfg_join(rp, sizeof rp, path, "retry");
+        cl->own_retry = build_retry(ctx, ss_node_get(p->value, "retry"), rp, &cl->retry);
         ctx->map = saved;
         total += cl->weight;
     }
@@ -293,7 +296,7 @@ void build_workload(ss_cfgctx *ctx, const ss_node *root)
          "a response slower than this is an error (0: no timeout)"},
         {0},
     };
-    static const char *const extra[] = {"profile", "regions", "keys", "requests", NULL};
+    static const char *const extra[] = {"profile", "regions", "keys", "requests", "retry", NULL};
     wl_raw raw = {0};
     const ss_node *saved = ctx->map;
     ctx->map = w;
@@ -356,6 +359,7 @@ void build_workload(ss_cfgctx *ctx, const ss_node *root)
         wl->region_weight[0] = 1;
     }
     build_keys(ctx, ss_node_get(w, "keys"), "workload.keys", &wl->keys);
+    build_retry(ctx, ss_node_get(w, "retry"), "workload.retry", &wl->retry);
     build_classes(ctx, ss_node_get(w, "requests"));
     ctx->map = saved;
 }

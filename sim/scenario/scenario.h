@@ -28,6 +28,17 @@
 #define SS_MAX_SCENARIO_SLOS 16  /* `slo:` items of one scenario */
 
 
+/* How a failed attempt is sent again (SPEC.md 4.5): workload.retry, or a
+ * class's own. Off (attempts 1) unless asked for. */
+typedef enum ss_jitter { SS_JITTER_NONE, SS_JITTER_FULL, SS_JITTER_EQUAL, SS_JITTER_DECORRELATED } ss_jitter;
+typedef struct ss_retry {
+    int attempts;              /* 1: no retries                             */
+    unsigned on;               /* 1 << ss_fail of the failures retried      */
+    ss_time base, cap;         /* backoff: base x 2^k, at most cap          */
+    int jitter;                /* ss_jitter                                 */
+    double budget;             /* retries per first attempt; < 0: no budget */
+} ss_retry;
+
 /* A request class's own service time at one component of its route. */
 typedef struct ss_class_service {
     int comp;                  /* scenario component index                  */
@@ -45,6 +56,8 @@ typedef struct ss_class {
     ss_keys keys;
     ss_class_service *service; /* overrides, n_service of them              */
     int n_service;
+    bool own_retry;            /* its own `retry`, with its own budget      */
+    ss_retry retry;
 } ss_class;
 
 typedef struct ss_profile_point {
@@ -67,6 +80,7 @@ typedef struct ss_workload {
     ss_keys keys;
     ss_class classes[SS_MAX_CLASSES];
     int n_classes;
+    ss_retry retry;            /* the classes' without their own            */
 } ss_workload;
 
 typedef struct ss_network {
