@@ -238,6 +238,10 @@ int ss_sim_dc_region(const ss_sim *sim, int dc);
  * a kind that draws its `service` itself should too. */
 const ss_dist *const *ss_sim_class_services(const ss_sim *sim, const char *name);
 int ss_sim_classes(const ss_sim *sim);
+/* A model whose reply handler serves an option this run does not use (an
+ * app server without `concurrency`) says so in init: answers then pass it
+ * without an event, as if it had none. */
+void ss_sim_skip_reply(ss_sim *sim, int comp_id);
 /* The shared station tells the engine of itself (ss_station_init does):
  * the engine looks at queue lengths when memory runs short. */
 void ss_sim_register_station(ss_sim *sim, ss_station *st);

@@ -41,10 +41,20 @@ typedef struct ss_station_cfg {
     int cores;
     ss_opdist service;
     int64_t queue;          /* -1: unbounded */
+    /* SS_STATION_LIMIT_PARAMS (SPEC.md 4.5), for kinds that take them */
+    int concurrency;        /* -1: no limit                              */
+    ss_time deadline;       /* 0: none                                   */
 } ss_station_cfg;
 
 #define SS_STATION_PARAMS_DEF(type, field, def_service)                                          {"instances", SS_P_INT, offsetof(type, field.instances), SS_PF_POSITIVE, "1", 0, 0,          "copies of the component"},                                                                {"cores", SS_P_INT, offsetof(type, field.cores), SS_PF_POSITIVE | SS_PF_VCPUS, "-1", 0, 0,                  "parallel service slots per instance (default: the instance type's vCPUs, else 1)"},                                                    {"service", SS_P_OPDIST, offsetof(type, field.service),                                      (def_service) ? 0 : SS_PF_REQUIRED, (def_service), 0, 0,                                    "time of work per visit: a distribution, or {read: D, write: D}"},                         {"queue", SS_P_COUNT, offsetof(type, field.queue), 0, "-1", 0, 0,                            "most requests waiting per instance (unset: unbounded)"}
 #define SS_STATION_PARAMS(type, field) SS_STATION_PARAMS_DEF(type, field, NULL)
+/* `concurrency` and `deadline` (SPEC.md 4.5), for a kind that releases its
+ * requests with ss_station_unhold when their answers pass back. */
+#define SS_STATION_LIMIT_PARAMS(type, field)                                                    \
+    {"concurrency", SS_P_INT, offsetof(type, field.concurrency), 0, "-1", 0, 0,                \
+     "most requests in progress per instance, downstream time included (unset: no limit)"},    \
+    {"deadline", SS_P_DURATION, offsetof(type, field.deadline), 0, "0s", 0, 0,                 \
+     "a request that waited this long in the queue is dropped as a timeout (0: none)"}
 
 /* Fault targets of a kind whose config begins with its ss_station_cfg:
  * NAME[i] is instance i. For ops.target_count. */
@@ -74,6 +84,9 @@ typedef struct ss_station_inst {
     double queue_area;      /* waiting-request-ns while measuring        */
     uint64_t arrivals, started, done, rejected;
     uint64_t waited;        /* started after waiting a while (wait > 0)  */
+    int held;               /* started, answer not yet back (concurrency) */
+    bool deadline_armed;    /* a deadline event is pending               */
+    uint64_t dropped;       /* at the deadline, while measuring          */
     double wait_sum_ns;
     ss_hist wait;
 } ss_station_inst;
@@ -89,6 +102,9 @@ struct ss_station {
     int n_down;             /* instances crashed now                      */
     ss_time last_up;        /* latest recovery of any instance, or -1     */
     int handler;
+    int limit;              /* concurrency per instance; -1: none        */
+    ss_time deadline;       /* 0: none                                   */
+    int h_deadline;
     ss_station_done_fn done;
     /* Told of requests a crash fails (waiting, or in service); NULL: they
      * fail through ss_sim_fail. Set it after init when internal jobs need
@@ -103,6 +119,13 @@ void ss_station_init(ss_station *st, ss_sim *sim, const char *name, int instance
                      int64_t queue_cap, const ss_opdist *service, gsl_rng *rng,
                      ss_station_done_fn done, void *owner);
 void ss_station_release(ss_station *st);
+/* Applies a config's `concurrency` and `deadline` (SPEC.md 4.5) after
+ * init. With a concurrency limit the owner must release each request it
+ * started with ss_station_unhold when the request's answer (or error)
+ * passes back, or at once when it answers or fails the request itself;
+ * returns whether it must (the kind's reply handler is needed). */
+bool ss_station_limits(ss_station *st, ss_sim *sim, const ss_station_cfg *cfg);
+void ss_station_unhold(ss_station *st, ss_sim *sim, int inst);
 
 /* Queues req at instance inst; on false it was rejected (queue full or the
  * instance is down: req->fail_why says which) and the caller fails it. */

@@ -73,6 +73,11 @@ void ss_sim_register_station(ss_sim *sim, ss_station *st)
 
 int ss_sim_classes(const ss_sim *sim) { return sim->sc->wl.n_classes; }
 
+void ss_sim_skip_reply(ss_sim *sim, int comp_id)
+{
+    sim->comps[comp_id].has_reply = false;
+}
+
 const ss_dist *const *ss_sim_class_services(const ss_sim *sim, const char *name)
 {
     for (int i = 0; i < sim->n_comps; i++)

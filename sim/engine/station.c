@@ -1,8 +1,22 @@
 /*
  * sim/engine/station.c -- FCFS multi-server station with a bounded queue.
  * See scalesim/station.h. Invariant per instance: 0 <= busy <= cores, and
- * qlen > 0 only while busy == cores or the instance is paused (no one
- * waits while a core is free), which the debug build asserts.
+ * qlen > 0 only while busy == cores, the instance is paused, or its
+ * concurrency limit is reached (no one waits while a core is free to
+ * take it), which the debug build asserts.
+ *
+ * Concurrency (SPEC.md 4.5): `held` counts the requests started and not
+ * yet released by their owner (their answers still downstream); service
+ * starts only below the limit. A crash releases those in service (they
+ * fail here, never passing back); those downstream are released when
+ * they come back, as always.
+ *
+ * Deadline: the queue is FIFO, so its head is the first to expire. One
+ * event per instance waits for the head's deadline; when it fires it
+ * drops every head that has waited the deadline, then waits for the new
+ * head's. A head served before its deadline leaves the event to find a
+ * younger head, and wait again. So a deadline costs at most one event per
+ * request and none when nobody waits.
  */
 #include "scalesim/station.h"
 
@@ -16,13 +30,24 @@
 
 static void station_complete(void *obj, ss_sim *sim, void *ptr, uint32_t code);
 
-static void crash_fail(ss_station *st, ss_sim *sim, ss_req *req, int i)
+static void station_fail(ss_station *st, ss_sim *sim, ss_req *req, int i, ss_fail why)
 {
-    req->fail_why = SS_FAIL_DOWN;
+    req->fail_why = (uint8_t)why;
     if (st->fail)
         st->fail(st->owner, sim, req, i);
     else
-        ss_sim_fail(sim, req, SS_FAIL_DOWN);
+        ss_sim_fail(sim, req, why);
+}
+
+static void crash_fail(ss_station *st, ss_sim *sim, ss_req *req, int i)
+{
+    station_fail(st, sim, req, i, SS_FAIL_DOWN);
+}
+
+/* Whether instance in may start one more request now. */
+static inline bool can_start(const ss_station *st, const ss_station_inst *in)
+{
+    return !in->paused && in->busy < st->cores && (st->limit < 0 || in->held < st->limit);
 }
 
 void ss_station_init(ss_station *st, ss_sim *sim, const char *name, int instances, int cores,
@@ -43,6 +68,7 @@ void ss_station_init(ss_station *st, ss_sim *sim, const char *name, int instance
     st->sim = sim;
     st->inst = ss_calloc((size_t)instances, sizeof *st->inst);
     st->last_up = -1;
+    st->limit = -1;
     for (int i = 0; i < instances; i++) {
         st->inst[i].slow = 1;
         st->inst[i].down_since = -1;
@@ -80,6 +106,7 @@ static inline void start_service(ss_station *st, ss_sim *sim, ss_station_inst *i
                                  int i, ss_time now)
 {
     in->busy++;
+    in->held++;
     req->epoch = in->epoch;
     if (ss_sim_measuring(sim) && req->t_mark >= ss_sim_measure_start(sim)) {
         ss_time w = now - req->t_mark;
@@ -103,7 +130,7 @@ static inline void start_service(ss_station *st, ss_sim *sim, ss_station_inst *i
 /* Serves waiting requests, in order, while a core is free. */
 static void start_waiting(ss_station *st, ss_sim *sim, ss_station_inst *in, int i, ss_time now)
 {
-    while (!in->paused && in->busy < st->cores && in->qhead) {
+    while (in->qhead && can_start(st, in)) {
         ss_req *next = in->qhead;
         in->qhead = next->next;
         if (!in->qhead)
@@ -126,7 +153,8 @@ bool ss_station_arrive(ss_station *st, ss_sim *sim, ss_req *req, int i)
             in->rejected++;
         return false;
     }
-    if (in->busy >= st->cores && st->queue_cap >= 0 && in->qlen >= (uint64_t)st->queue_cap) {
+    bool all_taken = in->busy >= st->cores || (st->limit >= 0 && in->held >= st->limit);
+    if (all_taken && st->queue_cap >= 0 && in->qlen >= (uint64_t)st->queue_cap) {
         req->fail_why = SS_FAIL_REJECTED;
         if (measuring)
             in->rejected++;
@@ -137,7 +165,7 @@ bool ss_station_arrive(ss_station *st, ss_sim *sim, ss_req *req, int i)
         in->arrivals++;
     req->t_mark = now;
     req->next = NULL;
-    if (in->busy < st->cores && !in->paused) {
+    if (can_start(st, in)) {
         start_service(st, sim, in, req, i, now);
     } else {
         if (in->qtail)
@@ -146,8 +174,60 @@ bool ss_station_arrive(ss_station *st, ss_sim *sim, ss_req *req, int i)
             in->qhead = req;
         in->qtail = req;
         in->qlen++;
+        if (st->deadline > 0 && !in->deadline_armed) {
+            in->deadline_armed = true;
+            ss_sim_schedule(sim, st->deadline, st->h_deadline, (uint32_t)i, NULL);
+        }
     }
     return true;
+}
+
+/* The deadline event of instance `code` (see the top). */
+static void on_deadline(void *obj, ss_sim *sim, void *ptr, uint32_t code)
+{
+    ss_station *st = obj;
+    int i = (int)code;
+    ss_station_inst *in = &st->inst[i];
+    ss_time now = ss_sim_now(sim);
+    in->deadline_armed = false;
+    account(in, sim, now);
+    while (in->qhead && in->qhead->t_mark + st->deadline <= now) {
+        ss_req *r = in->qhead;
+        in->qhead = r->next;
+        if (!in->qhead)
+            in->qtail = NULL;
+        in->qlen--;
+        r->next = NULL;
+        if (ss_sim_measuring(sim) && r->t_mark >= ss_sim_measure_start(sim))
+            in->dropped++;
+        station_fail(st, sim, r, i, SS_FAIL_TIMEOUT);
+    }
+    if (in->qhead) {
+        in->deadline_armed = true;
+        ss_sim_schedule(sim, in->qhead->t_mark + st->deadline - now, st->h_deadline,
+                        (uint32_t)i, NULL);
+    }
+}
+
+bool ss_station_limits(ss_station *st, ss_sim *sim, const ss_station_cfg *cfg)
+{
+    st->limit = cfg->concurrency > 0 ? cfg->concurrency : -1;
+    st->deadline = cfg->deadline > 0 ? cfg->deadline : 0;
+    if (st->deadline > 0)
+        st->h_deadline = ss_sim_handler(sim, on_deadline, st);
+    return st->limit > 0;
+}
+
+void ss_station_unhold(ss_station *st, ss_sim *sim, int i)
+{
+    ss_station_inst *in = &st->inst[i];
+    if (st->limit < 0)
+        return;
+    SS_ASSERT(in->held > 0);
+    in->held--;
+    ss_time now = ss_sim_now(sim);
+    account(in, sim, now);
+    start_waiting(st, sim, in, i, now);
 }
 
 static void station_complete(void *obj, ss_sim *sim, void *ptr, uint32_t code)
@@ -167,9 +247,11 @@ static void station_complete(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     if (ss_sim_measuring(sim))
         in->done++;
     in->busy--;
+    if (st->limit < 0)
+        in->held--;
     start_waiting(st, sim, in, i, now);
     SS_ASSERT(in->busy >= 0 && in->busy <= st->cores);
-    SS_ASSERT(in->qlen == 0 || in->busy == st->cores || in->paused);
+    SS_ASSERT(in->qlen == 0 || !can_start(st, in));
     st->done(st->owner, sim, req, i);
 }
 
@@ -190,6 +272,7 @@ void ss_station_crash(ss_station *st, ss_sim *sim, int i)
     in->last_down = now;
     st->n_down++;
     in->epoch++;
+    in->held -= in->busy; /* those in service fail here, never coming back */
     in->busy = 0;
     ss_req *r = in->qhead;
     in->qhead = in->qtail = NULL;
@@ -267,6 +350,11 @@ void ss_station_check(const ss_station_cfg *cfg, ss_cfgctx *ctx)
                      cfg->instances);
     if (cfg->cores > 4096)
         ss_cfg_error(ctx, "cores", "expected at most 4096 cores, got %d", cfg->cores);
+    if (ss_cfg_given(ctx, "concurrency") && (cfg->concurrency < 1 || cfg->concurrency > 1000000))
+        ss_cfg_error(ctx, "concurrency", "expected a limit between 1 and 1M requests, got %d",
+                     cfg->concurrency);
+    if (ss_cfg_given(ctx, "deadline") && cfg->deadline <= 0)
+        ss_cfg_error(ctx, "deadline", "expected a deadline above 0s (leave it out for none)");
 }
 
 /* The raw figures of n_inst instances into row (sums in instance order). */
