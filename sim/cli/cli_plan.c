@@ -301,6 +301,9 @@ static int plan(cli *c, char **files, const char *const *ex_slos, int n_ex_slos)
     s.rep.show_replication = true;
     s.rep.comp_names = (const char *const *)info.names;
     s.rep.n_comp_names = info.n_names;
+    s.rep.ts_dynamics = info.dynamics;
+    s.rep.brk_names = (const char *const *)info.brk_names;
+    s.rep.n_brk_names = info.n_brk_names;
     s.rep.slo_texts = (const char *const *)info.slo_texts;
     s.rep.n_slo_texts = info.n_slo_texts;
 

@@ -311,6 +311,9 @@ static int run_all(cli *c, char **files, int n_files)
     s.rep.theory = c->theory;
     s.rep.comp_names = (const char *const *)info.names;
     s.rep.n_comp_names = info.n_names;
+    s.rep.ts_dynamics = info.dynamics;
+    s.rep.brk_names = (const char *const *)info.brk_names;
+    s.rep.n_brk_names = info.n_brk_names;
     /* the details of one run: with replications the table would show the
      * first one's components beside the mean of all, so it does not */
     s.keep_single = ss_exp_rows(&e) == 1 && c->replications == 1 && c->precision == 0;

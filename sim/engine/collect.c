@@ -62,16 +62,20 @@ static void collect_comp(ss_sim *sim, ss_rcomp *c, ss_comp_result *cr)
     snprintf(cr->name, sizeof cr->name, "%s", c->name);
     cr->window_s = ss_sim_window_s(sim);
     cr->kind = c->ops->kind;
-    cr->kf_defs = c->ops->figures;
     ss_comp_report *rep = &cr->rep;
     snprintf(rep->all.instance, sizeof rep->all.instance, "all");
     ss_hist_init(&rep->all.wait);
     rep->usage_price = NAN;
     /* lay out the kind's figures: a slot each, a slot per datacenter
      * for a per-datacenter one */
-    int n_defs = 0, n_slots = 0;
+    int n_defs = 0, n_slots = 0, n_brk = 0;
     for (const ss_kfig_def *d = c->ops->figures; d && d->name; d++, n_defs++)
         n_slots += (d->flags & SS_KF_PER_DC) ? sc->n_dcs : 1;
+    if (c->brk)
+        for (const ss_kfig_def *d = ss_breaker_figures; d->name; d++)
+            n_brk++;
+    int brk_first = n_slots;
+    n_slots += n_brk;
     int *first = ss_calloc((size_t)(n_defs + 1), sizeof *first);
     rep->kf = ss_calloc((size_t)(n_slots ? n_slots : 1), sizeof *rep->kf);
     rep->n_kf = n_slots;
@@ -84,7 +88,7 @@ static void collect_comp(ss_sim *sim, ss_rcomp *c, ss_comp_result *cr)
         first[i] = slot;
         int n = (d->flags & SS_KF_PER_DC) ? sc->n_dcs : 1;
         for (int k = 0; k < n; k++, slot++) {
-            cr->kf_def[slot] = i;
+            cr->kf_def[slot] = d;
             if (d->flags & SS_KF_PER_DC)
                 snprintf(cr->kf_names[slot], sizeof cr->kf_names[0], "%.20s_%.40s", d->name,
                          sc->dcs[k].name);
@@ -92,8 +96,15 @@ static void collect_comp(ss_sim *sim, ss_rcomp *c, ss_comp_result *cr)
                 snprintf(cr->kf_names[slot], sizeof cr->kf_names[0], "%s", d->name);
         }
     }
+    for (int i = 0; i < n_brk; i++) {
+        cr->kf_def[brk_first + i] = &ss_breaker_figures[i];
+        snprintf(cr->kf_names[brk_first + i], sizeof cr->kf_names[0], "%s",
+                 ss_breaker_figures[i].name);
+    }
     if (c->ops->report)
         c->ops->report(c->state, sim, rep);
+    if (c->brk)
+        ss_breaker_report(c->brk, sim, &rep->kf[brk_first]);
     rep->kf_first = NULL;
     ss_free(first);
     cr->fixed_month = rep->billable_instances * c->def->price_per_hour * HOURS_PER_MONTH;

@@ -11,5 +11,9 @@
  * datacenter's copy), in the order of the run's results; at most max of
  * them. Their count. */
 int ss_scenario_runtime_names(const ss_scenario *sc, char (*names)[80], int max);
+/* The same, of the components with a `breaker` only. */
+int ss_scenario_breaker_names(const ss_scenario *sc, char (*names)[80], int max);
+/* Whether a run of sc retries (workload.retry or a class's). */
+bool ss_scenario_retries(const ss_scenario *sc);
 
 #endif

@@ -7,7 +7,8 @@
  * percentiles of its answers (only when a time series is asked for: one
  * histogram, reset each interval), the requests in flight at its end, and
  * each component's utilisation over it (its work since the start, from
- * the model's `busy`, differenced). Rows cover the whole run, warm-up
+ * the model's `busy`, differenced), and with SPEC.md 4.5's mechanisms the
+ * retries sent, the goodput and each breaker's time not closed. Rows cover the whole run, warm-up
  * included, so the time series shows the warm-up too; availability and
  * its worst interval use the measured intervals only. The run's
  * availability is the share of the requests sent after the warm-up that
@@ -39,10 +40,13 @@ struct ss_obs {
     ss_time interval;
     int handler;
     uint64_t sent, ok, failed;  /* in the open interval                   */
+    uint64_t retries, good;     /* in it too                              */
+    bool any_breaker;
     uint64_t run_ok, run_failed; /* outcomes of requests sent after warm-up */
     bool want_series;
     ss_hist lat;
     double *last_busy;          /* per runtime component                 */
+    double *last_brk;           /* the same, breakers' time not closed   */
     ss_ts_row *rows;
     size_t n_rows, cap_rows;
     double worst_avail;         /* NAN until a measured interval closes  */
@@ -81,6 +85,17 @@ static void on_interval(void *obj, ss_sim *sim, void *ptr, uint32_t code)
         r->p50_ms = ss_hist_quantile(&o->lat, 0.5, &v) ? v * 1e-6 : NAN;
         r->p95_ms = ss_hist_quantile(&o->lat, 0.95, &v) ? v * 1e-6 : NAN;
         r->in_flight = (double)sim->wl.n_inflight;
+        r->retries_rps = (double)o->retries / dt;
+        r->goodput_rps = (double)o->good / dt;
+        if (o->any_breaker) {
+            r->breaker = ss_malloc((size_t)sim->n_comps * sizeof *r->breaker);
+            for (int i = 0; i < sim->n_comps; i++) {
+                ss_breaker *b = sim->comps[i].brk;
+                double nc = b ? ss_breaker_not_closed_ns(b, sim) : NAN;
+                r->breaker[i] = b ? (nc - o->last_brk[i]) / (double)o->interval : NAN;
+                o->last_brk[i] = nc;
+            }
+        }
         r->util = ss_malloc((size_t)(sim->n_comps ? sim->n_comps : 1) * sizeof *r->util);
         for (int i = 0; i < sim->n_comps; i++) {
             double cores, busy = comp_busy(sim, i, &cores);
@@ -100,7 +115,7 @@ static void on_interval(void *obj, ss_sim *sim, void *ptr, uint32_t code)
             o->worst_t = ss_time_to_s(start);
         }
     }
-    o->sent = o->ok = o->failed = 0;
+    o->sent = o->ok = o->failed = o->retries = o->good = 0;
     /* the interval ending at t_end is closed by ss_obs_finish: the event
      * loop stops before events at t_end */
     if (sim->now + o->interval < sim->t_end)
@@ -133,6 +148,9 @@ void ss_obs_init(ss_sim *sim)
         sim->breakdown_on = true;
     }
     o->last_busy = ss_calloc((size_t)(sim->n_comps ? sim->n_comps : 1), sizeof *o->last_busy);
+    o->last_brk = ss_calloc((size_t)(sim->n_comps ? sim->n_comps : 1), sizeof *o->last_brk);
+    for (int i = 0; i < sim->n_comps; i++)
+        o->any_breaker |= sim->comps[i].brk != NULL;
     o->next_close = o->interval;
     if (o->interval < sim->t_end)
         ss_sim_schedule(sim, o->interval, o->handler, 0, NULL);
@@ -143,8 +161,10 @@ void ss_obs_release(ss_sim *sim)
     ss_obs *o = sim->obs;
     if (!o)
         return;
-    for (size_t i = 0; i < o->n_rows; i++)
+    for (size_t i = 0; i < o->n_rows; i++) {
         ss_free(o->rows[i].util);
+        ss_free(o->rows[i].breaker);
+    }
     ss_free(o->rows);
     if (o->bd) {
         size_t n = (size_t)sim->sc->wl.n_classes * (size_t)sim->n_comps;
@@ -155,6 +175,7 @@ void ss_obs_release(ss_sim *sim)
     }
     ss_hist_release(&o->lat);
     ss_free(o->last_busy);
+    ss_free(o->last_brk);
     ss_free(o);
     sim->obs = NULL;
 }
@@ -169,6 +190,9 @@ void ss_obs_done(ss_sim *sim, bool ok, ss_time t_sent)
     ss_obs *o = sim->obs;
     if (ok) {
         o->ok++;
+        ss_time timeout = sim->sc->wl.timeout;
+        if (timeout == 0 || sim->now - t_sent <= timeout)
+            o->good++;
         if (o->want_series)
             ss_hist_add(&o->lat, sim->now - t_sent);
     } else {
@@ -180,6 +204,11 @@ void ss_obs_done(ss_sim *sim, bool ok, ss_time t_sent)
         else
             o->run_failed++;
     }
+}
+
+void ss_obs_retry(ss_sim *sim)
+{
+    sim->obs->retries++;
 }
 
 void ss_obs_note_at(ss_sim *sim, const ss_req *req, int comp, ss_note what, ss_time ns)

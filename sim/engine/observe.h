@@ -17,6 +17,7 @@ void ss_obs_release(ss_sim *sim);
 /* Request outcomes, for the interval counters. */
 void ss_obs_sent(ss_sim *sim);
 void ss_obs_done(ss_sim *sim, bool ok, ss_time t_sent);
+void ss_obs_retry(ss_sim *sim);
 /* Internal: a breakdown note at an explicit runtime component. */
 void ss_obs_note_at(ss_sim *sim, const ss_req *req, int comp, ss_note what, ss_time ns);
 /* Closes the interval that ends when the run does. */

@@ -13,6 +13,12 @@
  * Errors travel back the same way and pass the same `reply` handlers, with
  * SS_REQ_FAILED set (a balancer must count the answer either way).
  *
+ * A component with a `breaker` (breaker.c) is asked before each delivery;
+ * a call it refuses fails fast as `down` where it stands, without the
+ * component seeing it. It is told every call's outcome: where the call is
+ * answered or fails at it (ss_sim_respond, ss_sim_fail) and when the
+ * answer passes back through it (an event stops there, as for `reply`).
+ *
  * Zero latencies deliver at once, without an event: the order stays causal
  * and deterministic, and the M/M/1 benchmark runs with two events per
  * customer.
@@ -40,10 +46,25 @@
 
 /* ---- moving requests ------------------------------------------------------ */
 
+static void go_back(ss_sim *sim, ss_req *req, int pos);
+
 static inline void deliver(ss_sim *sim, ss_req *req)
 {
     ss_rcomp *c = &sim->comps[req->route[req->pos]];
+    if (c->brk && !ss_breaker_admit(c->brk, sim)) {
+        req->flags |= SS_REQ_FAILED;
+        req->fail_why = SS_FAIL_DOWN;
+        go_back(sim, req, req->pos); /* not an outcome of a call it let through */
+        return;
+    }
     c->ops->request(c->state, sim, req);
+}
+
+/* A call to c came back: failed, or answered after its client gave up. */
+static inline void note_outcome(ss_sim *sim, const ss_rcomp *c, const ss_req *req)
+{
+    if (c->brk)
+        ss_breaker_note(c->brk, sim, req->flags & (SS_REQ_FAILED | SS_REQ_ABANDONED));
 }
 
 void ss_route_on_deliver(void *obj, ss_sim *sim, void *ptr, uint32_t code)
@@ -97,11 +118,13 @@ static void go_back(ss_sim *sim, ss_req *req, int pos)
         ss_obs_note_at(sim, req, req->route[pos], SS_NOTE_NETWORK, hop);
         lat += hop;
         pos--;
-        if (sim->comps[req->route[pos]].has_reply) {
+        if (sim->comps[req->route[pos]].stops) {
             if (lat == 0) {
                 ss_rcomp *c = &sim->comps[req->route[pos]];
                 req->pos = (uint8_t)pos;
-                c->ops->reply(c->state, sim, req);
+                note_outcome(sim, c, req);
+                if (c->has_reply)
+                    c->ops->reply(c->state, sim, req);
                 continue;
             }
             ss_evq_push(sim->evq, sim->now + lat, (uint32_t)sim->h_return, (uint32_t)pos, req);
@@ -124,12 +147,16 @@ void ss_route_on_return(void *obj, ss_sim *sim, void *ptr, uint32_t code)
     ss_req *req = ptr;
     ss_rcomp *c = &sim->comps[req->route[code]];
     req->pos = (uint8_t)code;
-    c->ops->reply(c->state, sim, req);
+    note_outcome(sim, c, req);
+    if (c->has_reply)
+        c->ops->reply(c->state, sim, req);
     go_back(sim, req, (int)code);
 }
 
 void ss_sim_respond(ss_sim *sim, ss_req *req)
 {
+    if (req->pos != UINT8_MAX && req->cls != SS_CLS_JOB)
+        note_outcome(sim, &sim->comps[req->route[req->pos]], req);
     go_back(sim, req, req->pos == UINT8_MAX ? -1 : req->pos);
 }
 
@@ -142,6 +169,8 @@ void ss_sim_fail(ss_sim *sim, ss_req *req, ss_fail why)
     }
     req->flags |= SS_REQ_FAILED;
     req->fail_why = (uint8_t)why;
+    if (req->pos != UINT8_MAX)
+        note_outcome(sim, &sim->comps[req->route[req->pos]], req);
     go_back(sim, req, req->pos == UINT8_MAX ? -1 : req->pos);
 }
 

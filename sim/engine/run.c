@@ -151,13 +151,33 @@ static void copy_name(const ss_scenario *sc, const ss_component *def, int d, cha
         snprintf(buf, n, "%s@%s", def->name, sc->dcs[d].name);
 }
 
-int ss_scenario_runtime_names(const ss_scenario *sc, char (*names)[80], int max)
+static int names_of(const ss_scenario *sc, char (*names)[80], int max, bool breakers)
 {
     int n = 0;
     for (int i = 0; i < sc->n_comps; i++)
         for (int d = 0; d < (single_copy(sc, &sc->comps[i]) ? 1 : sc->n_dcs) && n < max; d++)
-            copy_name(sc, &sc->comps[i], d, names[n++], sizeof names[0]);
+            if (!breakers || sc->comps[i].breaker.on)
+                copy_name(sc, &sc->comps[i], d, names[n++], sizeof names[0]);
     return n;
+}
+
+int ss_scenario_runtime_names(const ss_scenario *sc, char (*names)[80], int max)
+{
+    return names_of(sc, names, max, false);
+}
+
+int ss_scenario_breaker_names(const ss_scenario *sc, char (*names)[80], int max)
+{
+    return names_of(sc, names, max, true);
+}
+
+bool ss_scenario_retries(const ss_scenario *sc)
+{
+    const ss_workload *wl = &sc->wl;
+    for (int k = 0; k < wl->n_classes; k++)
+        if ((wl->classes[k].own_retry ? &wl->classes[k].retry : &wl->retry)->attempts > 1)
+            return true;
+    return false;
 }
 
 static void setup_components(ss_sim *sim)
@@ -214,6 +234,11 @@ static void setup_components(ss_sim *sim)
         ss_rcomp *c = &sim->comps[id];
         c->state = ss_calloc(1, c->ops->state_size ? c->ops->state_size : 1);
         c->ops->init(c->state, sim, &c->ctx);
+        if (c->def->breaker.on) {
+            c->brk = ss_malloc(sizeof *c->brk);
+            ss_breaker_init(c->brk, &c->def->breaker);
+        }
+        c->stops = c->has_reply || c->brk; /* after init: it may skip its reply */
     }
     /* Routes, resolved per datacenter to the copy that serves it. */
     sim->routes = ss_calloc((size_t)wl->n_classes * (size_t)sc->n_dcs * SS_ROUTE_MAX,
@@ -233,6 +258,7 @@ static void teardown(ss_sim *sim)
             c->ops->destroy(c->state);
         ss_free(c->state);
         ss_free(c->cls_service);
+        ss_free(c->brk);
         ss_rng_free(c->ctx.rng);
     }
     ss_free(sim->comps);

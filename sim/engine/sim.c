@@ -75,7 +75,7 @@ int ss_sim_classes(const ss_sim *sim) { return sim->sc->wl.n_classes; }
 
 void ss_sim_skip_reply(ss_sim *sim, int comp_id)
 {
-    sim->comps[comp_id].has_reply = false;
+    sim->comps[comp_id].has_reply = false; /* run.c sets `stops` after init */
 }
 
 const ss_dist *const *ss_sim_class_services(const ss_sim *sim, const char *name)

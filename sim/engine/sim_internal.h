@@ -11,6 +11,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "breaker.h"
 #include "evq.h"
 #include "keys.h"
 #include "result.h"
@@ -32,6 +33,9 @@ typedef struct ss_rcomp {
     ss_comp_ctx ctx;
     char name[80];
     bool has_reply;
+    ss_breaker *brk;        /* `breaker`, NULL without one               */
+    bool stops;             /* an answer passing back stops here: it has
+                               a reply handler or a breaker             */
     /* per request class, its own service time here (requests.X.service),
      * NULL where the class has none; NULL when no class has one */
     const ss_dist **cls_service;

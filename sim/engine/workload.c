@@ -349,6 +349,8 @@ static void send_attempt(ss_sim *sim, ss_req *r)
     ss_client *c = &sim->wl.clients[r->user];
     if (sim->wl.rng_retry && sim->now >= sim->t_measure)
         sim->wl.retry.attempts++;
+    if (r->attempt > 0)
+        ss_obs_retry(sim);
     link_inflight(sim, r);
     if (sim->resolver >= 0 && c->dns_until <= sim->now) {
         ss_rcomp *res = &sim->comps[sim->resolver];

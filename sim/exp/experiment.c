@@ -102,6 +102,10 @@ static void note_scenario(const ss_exp *e, ss_exp_info *info, const ss_scenario 
     int n = ss_scenario_runtime_names(sc, rt, SS_MAX_COMPONENTS * SS_MAX_REGIONS);
     for (int i = 0; i < n; i++)
         add_unique(&info->names, &info->n_names, &info->cap_names, rt[i]);
+    int nb = ss_scenario_breaker_names(sc, rt, SS_MAX_COMPONENTS * SS_MAX_REGIONS);
+    for (int i = 0; i < nb; i++)
+        add_unique(&info->brk_names, &info->n_brk_names, &info->cap_brk_names, rt[i]);
+    info->dynamics |= nb > 0 || ss_scenario_retries(sc);
     ss_free(rt);
     for (int i = 0; i < sc->n_sources; i++)
         add_unique(&info->sources, &info->n_sources, &info->cap_sources, sc->sources[i]);
@@ -163,6 +167,9 @@ void ss_exp_info_free(ss_exp_info *info)
     for (int i = 0; i < info->n_names; i++)
         ss_free(info->names[i]);
     ss_free(info->names);
+    for (int i = 0; i < info->n_brk_names; i++)
+        ss_free(info->brk_names[i]);
+    ss_free(info->brk_names);
     for (int i = 0; i < info->n_sources; i++)
         ss_free(info->sources[i]);
     ss_free(info->sources);

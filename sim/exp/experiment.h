@@ -91,6 +91,12 @@ typedef struct ss_exp_info {
     size_t cap_sources;
     double max_end_s;
     int max_comps;
+    /* the time series' columns of SPEC.md 4.5: breakers' runtime names,
+     * and whether any run retries or has one */
+    char **brk_names;
+    int n_brk_names;
+    size_t cap_brk_names;
+    bool dynamics;
     /* every SLO text of every run, each once, in order (the columns) */
     char **slo_texts;
     int n_slo_texts;

@@ -241,7 +241,26 @@ void ss_out_timeseries_head(FILE *f, const ss_report *r)
         fputs(",util_", f);
         ss_out_csv_field(f, r->comp_names[k]);
     }
+    if (r->ts_dynamics)
+        fputs(",retries_rps,goodput_rps", f);
+    for (int k = 0; k < r->n_brk_names; k++) {
+        fputs(",breaker_", f);
+        ss_out_csv_field(f, r->brk_names[k]);
+    }
     fputc('\n', f);
+}
+
+/* The runtime component of each of n names in res, or -1: it has none. */
+static int *columns_of(const ss_result *res, const char *const *names, int n)
+{
+    int *col = ss_malloc((size_t)(n ? n : 1) * sizeof *col);
+    for (int k = 0; k < n; k++) {
+        col[k] = -1;
+        for (int c = 0; c < res->n_comps && col[k] < 0; c++)
+            if (strcmp(res->comps[c].name, names[k]) == 0)
+                col[k] = c;
+    }
+    return col;
 }
 
 void ss_out_timeseries_row(FILE *f, const ss_report *r, const ss_row *row)
@@ -249,13 +268,8 @@ void ss_out_timeseries_row(FILE *f, const ss_report *r, const ss_row *row)
     for (int rep = 0; rep < row->n_reps; rep++) {
         const ss_result *res = row->reps[rep];
         /* each column's component in this run, or -1: it has none */
-        int *col = ss_malloc((size_t)(r->n_comp_names ? r->n_comp_names : 1) * sizeof *col);
-        for (int k = 0; k < r->n_comp_names; k++) {
-            col[k] = -1;
-            for (int c = 0; c < res->n_comps && col[k] < 0; c++)
-                if (strcmp(res->comps[c].name, r->comp_names[k]) == 0)
-                    col[k] = c;
-        }
+        int *col = columns_of(res, r->comp_names, r->n_comp_names);
+        int *bcol = columns_of(res, r->brk_names, r->n_brk_names);
         for (size_t t = 0; t < res->n_series; t++) {
             const ss_ts_row *s = &res->series[t];
             lead_row(f, r, row, res);
@@ -274,9 +288,21 @@ void ss_out_timeseries_row(FILE *f, const ss_report *r, const ss_row *row)
                 if (col[k] >= 0)
                     ss_out_csv_num(f, s->util[col[k]], 4);
             }
+            if (r->ts_dynamics) {
+                fputc(',', f);
+                ss_out_csv_num(f, s->retries_rps, 2);
+                fputc(',', f);
+                ss_out_csv_num(f, s->goodput_rps, 2);
+            }
+            for (int k = 0; k < r->n_brk_names; k++) {
+                fputc(',', f);
+                if (bcol[k] >= 0 && s->breaker)
+                    ss_out_csv_num(f, s->breaker[bcol[k]], 4);
+            }
             fputc('\n', f);
         }
         ss_free(col);
+        ss_free(bcol);
     }
 }
 

@@ -33,6 +33,11 @@ typedef struct ss_report {
      * run, in order of first appearance (known before the first row) */
     const char *const *comp_names;
     int n_comp_names;
+    /* with SPEC.md 4.5's mechanisms, retries_rps and goodput_rps columns,
+     * and a breaker_NAME column for each of these */
+    bool ts_dynamics;
+    const char *const *brk_names;
+    int n_brk_names;
     /* the SLO columns: every SLO text of every row, in order (known before
      * the first row); none: no verdict columns */
     const char *const *slo_texts;

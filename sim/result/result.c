@@ -148,7 +148,7 @@ double ss_stats_value(const ss_stats *s, double window, ss_stat which)
 
 static const ss_kfig_def *kdef(const ss_comp_result *c, int i)
 {
-    return &c->kf_defs[c->kf_def[i]];
+    return c->kf_def[i];
 }
 
 double ss_kfig_value(const ss_comp_result *c, int i, double window_s)
@@ -572,7 +572,7 @@ bool ss_result_merge(ss_result *a, const ss_result *b)
         for (int r = 0; r < ca->rep.n_rows; r++)
             stats_add(&ca->rep.rows[r], &cb->rep.rows[r]);
         for (int k = 0; k < ca->rep.n_kf; k++)
-            kfig_add(&ca->rep.kf[k], &cb->rep.kf[k], &ca->kf_defs[ca->kf_def[k]]);
+            kfig_add(&ca->rep.kf[k], &cb->rep.kf[k], ca->kf_def[k]);
         ca->rep.usage_units += cb->rep.usage_units;
         ca->window_s = a->window_s;
     }
@@ -628,8 +628,10 @@ void ss_result_free(ss_result *r)
     }
     ss_free(r->scenario);
     ss_free(r->regions);
-    for (size_t i = 0; i < r->n_series; i++)
+    for (size_t i = 0; i < r->n_series; i++) {
         ss_free(r->series[i].util);
+        ss_free(r->series[i].breaker);
+    }
     ss_free(r->series);
     ss_free(r->breakdown);
     for (int i = 0; i < r->n_comps; i++)

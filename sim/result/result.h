@@ -95,9 +95,10 @@ typedef struct ss_comp_result {
     double window_s;            /* the result's, for figures of this alone  */
     const char *kind;           /* static: the kind's own name             */
     ss_comp_report rep;         /* raw rows, kind figures, parts            */
-    const ss_kfig_def *kf_defs; /* the kind's table (static)                */
     char (*kf_names)[64];       /* rep.n_kf names, per datacenter expanded  */
-    int *kf_def;                /* the table entry of each kind figure      */
+    /* the table entry (static) of each: the kind's figures, then the
+     * engine's for the mechanisms it runs there (a breaker's) */
+    const ss_kfig_def **kf_def;
     /* cost: instances by the hour, plus use scaled to a month */
     double fixed_month;
     double usage_scale, pricing_price; /* the kind's unit, pricing.yaml's price */
@@ -108,7 +109,12 @@ typedef struct ss_ts_row {
     double t_s;                 /* start of the interval                  */
     uint64_t sent, ok, failed;
     double throughput_rps, p50_ms, p95_ms, error_rate, in_flight;
+    double retries_rps;         /* attempts after the first, sent in it    */
+    double goodput_rps;         /* answered within workload.timeout        */
     double *util;               /* per component, NAN where none          */
+    double *breaker;            /* per component, the share of the interval
+                                   its breaker was open or half-open; NAN
+                                   without one; NULL when none has one    */
 } ss_ts_row;
 
 /* Where one request class's time went at one component (means and P95s

@@ -130,10 +130,14 @@ void build_components(ss_cfgctx *ctx, const ss_node *root)
              "dollars per instance per hour, instead of an instance_type"},
             {0},
         };
+        /* keys every kind takes that are not plain values */
+        static const char *const common_structs[] = {"breaker"};
         const char *accepted[48];
         size_t na = 0;
         for (const ss_param *q = common_params; q->name; q++)
             accepted[na++] = q->name;
+        for (size_t q = 0; q < sizeof common_structs / sizeof *common_structs; q++)
+            accepted[na++] = common_structs[q];
         accepted[na++] = "kind";
         accepted[na++] = "description";
         accepted[na] = NULL;
@@ -148,6 +152,11 @@ void build_components(ss_cfgctx *ctx, const ss_node *root)
             ss_cfg_join(cp, sizeof cp, path, q->name);
             if (cv)
                 ss_cfg_value(ctx, q, cv, cp, (char *)&cm + q->offset);
+        }
+        {
+            char bp[320];
+            ss_cfg_join(bp, sizeof bp, path, "breaker");
+            build_breaker(ctx, ss_node_get(v, "breaker"), bp, &c->breaker);
         }
         c->instance_type = cm.instance_type;
         c->price_per_hour = cm.price;

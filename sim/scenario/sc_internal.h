@@ -32,6 +32,8 @@ void build_components(ss_cfgctx *ctx, const ss_node *root);
 bool build_keys(ss_cfgctx *ctx, const ss_node *n, const char *path, ss_keys *k);
 /* sc_retry.c: true when n is a retry that parsed (out is off otherwise) */
 bool build_retry(ss_cfgctx *ctx, const ss_node *n, const char *path, ss_retry *out);
+/* A component's `breaker` (n may be NULL: off). */
+void build_breaker(ss_cfgctx *ctx, const ss_node *n, const char *path, ss_breaker_cfg *out);
 void ss_retry_off(ss_retry *r);
 void build_workload(ss_cfgctx *ctx, const ss_node *root);
 void build_faults(ss_cfgctx *ctx, const ss_node *root);

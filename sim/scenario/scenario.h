@@ -39,6 +39,16 @@ typedef struct ss_retry {
     double budget;             /* retries per first attempt; < 0: no budget */
 } ss_retry;
 
+/* `breaker` on a component (SPEC.md 4.5): sim/engine/breaker.c. */
+typedef struct ss_breaker_cfg {
+    bool on;
+    double failure_rate;       /* opens at this share of failed calls       */
+    ss_time window;            /* over the calls of the last window         */
+    int min_calls;             /* and at least this many of them            */
+    ss_time open;              /* fails fast this long                      */
+    int half_open;             /* then lets this many trial calls through   */
+} ss_breaker_cfg;
+
 /* A request class's own service time at one component of its route. */
 typedef struct ss_class_service {
     int comp;                  /* scenario component index                  */
@@ -98,6 +108,7 @@ typedef struct ss_component {
     double price_per_hour;     /* per instance; from pricing or given       */
     double usage_price;        /* per-use price per unit, from pricing      */
     int placement;             /* datacenter index, -1: every datacenter    */
+    ss_breaker_cfg breaker;
     ss_mark mark;
 } ss_component;
 
